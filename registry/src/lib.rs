@@ -1,0 +1,5 @@
+//! # sluice-registry: a Confluent-compatible schema registry
+//!
+//! (Overview written as the crate fills in.)
+
+pub mod store;

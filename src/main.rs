@@ -1,0 +1,3 @@
+//! The `sluice` binary: command line and wiring only.
+
+fn main() {}
