@@ -26,7 +26,10 @@ pub trait RegistryClient: Send + Sync {
     ) -> impl Future<Output = Result<SubjectSchema, RegistryError>> + Send;
 
     /// Fetches a schema by its global id.
-    fn schema_by_id(&self, id: i64) -> impl Future<Output = Result<SchemaById, RegistryError>> + Send;
+    fn schema_by_id(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<SchemaById, RegistryError>> + Send;
 
     /// Checks `schema` against the subject's live versions under its compatibility level,
     /// with the per-rule messages.

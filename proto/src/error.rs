@@ -43,9 +43,13 @@ pub enum RegistryError {
     SubjectSoftDeleted(String),
     #[error("Subject '{0}' was not deleted first before being permanently deleted")]
     SubjectNotSoftDeleted(String),
-    #[error("Subject '{subject}' Version {version} was soft deleted.Set permanent=true to delete permanently")]
+    #[error(
+        "Subject '{subject}' Version {version} was soft deleted.Set permanent=true to delete permanently"
+    )]
     VersionSoftDeleted { subject: String, version: i32 },
-    #[error("Subject '{subject}' Version {version} was not deleted first before being permanently deleted")]
+    #[error(
+        "Subject '{subject}' Version {version} was not deleted first before being permanently deleted"
+    )]
     VersionNotSoftDeleted { subject: String, version: i32 },
     #[error("Subject '{0}' does not have subject-level compatibility configured")]
     SubjectConfigNotFound(String),
@@ -59,22 +63,33 @@ pub enum RegistryError {
 
     #[error("{0}")]
     InvalidSchema(String),
-    #[error("The specified version '{0}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"")]
+    #[error(
+        "The specified version '{0}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+    )]
     InvalidVersion(String),
-    #[error("Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")]
+    #[error(
+        "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"
+    )]
     InvalidCompatibilityLevel,
     #[error("Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.")]
     InvalidMode,
     #[error("{0}")]
     OperationNotPermitted(String),
-    #[error("One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={subject},version={version}}}.")]
+    #[error(
+        "One or more references exist to the schema {{magic=1,keytype=SCHEMA,subject={subject},version={version}}}."
+    )]
     ReferenceExists { subject: String, version: i32 },
     #[error("{0}")]
     InvalidId(String),
     #[error("The specified subject '{0}' is not a valid.")]
     InvalidSubject(String),
-    #[error("Schema is {size} bytes, larger than the limit of {limit} bytes (max.schema.size.bytes)")]
+    #[error(
+        "Schema is {size} bytes, larger than the limit of {limit} bytes (max.schema.size.bytes)"
+    )]
     SchemaTooLarge { size: usize, limit: usize },
+    /// A request body that is not JSON at all.
+    #[error("Malformed JSON in request body: {0}")]
+    MalformedJson(String),
     /// A request body that is not the JSON the endpoint expects (Confluent answers 422 from
     /// its JSON binding; rest-utils' 50005 is for bodies it cannot even read).
     #[error("Unrecognized request body: {0}")]
@@ -95,7 +110,11 @@ impl RegistryError {
             return *status;
         }
         let code = self.error_code();
-        if code < 1000 { code as u16 } else { (code / 100) as u16 }
+        if code < 1000 {
+            code as u16
+        } else {
+            (code / 100) as u16
+        }
     }
 
     /// Confluent's `error_code`.
@@ -117,6 +136,7 @@ impl RegistryError {
             Self::IncompatibleSchema(_) => 40901,
             Self::InvalidSchema(_) => 42201,
             Self::InvalidRequestBody(_) => 422,
+            Self::MalformedJson(_) => 400,
             Self::InvalidVersion(_) => 42202,
             Self::InvalidCompatibilityLevel => 42203,
             Self::InvalidMode => 42204,
@@ -169,7 +189,11 @@ mod tests {
             "Subject 't' was soft deleted.Set permanent=true to delete permanently"
         );
         assert_eq!(
-            RegistryError::ReferenceExists { subject: "s".into(), version: 1 }.to_string(),
+            RegistryError::ReferenceExists {
+                subject: "s".into(),
+                version: 1
+            }
+            .to_string(),
             "One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=s,version=1}."
         );
         let body = RegistryError::SchemaIdNotFound(100).body();

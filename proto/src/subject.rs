@@ -44,7 +44,10 @@ pub fn is_valid_subject(subject: &str) -> bool {
     if subject.chars().any(char::is_control) {
         return false;
     }
-    !matches!(subject, "__GLOBAL" | "__EMPTY" | ":.__GLOBAL:" | ":.:__GLOBAL")
+    !matches!(
+        subject,
+        "__GLOBAL" | "__EMPTY" | ":.__GLOBAL:" | ":.:__GLOBAL"
+    )
 }
 
 #[cfg(test)]
@@ -54,14 +57,26 @@ mod tests {
     #[test]
     fn topic_strategy_appends_key_or_value() {
         let s = SubjectNameStrategy::Topic;
-        assert_eq!(s.subject("db.inv.customers", true, "x"), "db.inv.customers-key");
-        assert_eq!(s.subject("db.inv.customers", false, "x"), "db.inv.customers-value");
+        assert_eq!(
+            s.subject("db.inv.customers", true, "x"),
+            "db.inv.customers-key"
+        );
+        assert_eq!(
+            s.subject("db.inv.customers", false, "x"),
+            "db.inv.customers-value"
+        );
     }
 
     #[test]
     fn record_strategies_use_the_record_name() {
-        assert_eq!(SubjectNameStrategy::Record.subject("t", false, "a.B"), "a.B");
-        assert_eq!(SubjectNameStrategy::TopicRecord.subject("t", false, "a.B"), "t-a.B");
+        assert_eq!(
+            SubjectNameStrategy::Record.subject("t", false, "a.B"),
+            "a.B"
+        );
+        assert_eq!(
+            SubjectNameStrategy::TopicRecord.subject("t", false, "a.B"),
+            "t-a.B"
+        );
     }
 
     #[test]
