@@ -57,15 +57,29 @@ struct Expect {
     /// The body is an array with these elements in any order.
     #[serde(default)]
     json_unordered: Option<Vec<Value>>,
-    /// The error body's `message` contains this.
-    #[serde(default)]
-    message_contains: Option<String>,
+    /// The error body's `message` contains this string (or each of these strings).
+    #[serde(default, deserialize_with = "one_or_many")]
+    message_contains: Vec<String>,
     /// The body is an object with these keys (any values).
     #[serde(default)]
     json_has_keys: Option<Vec<String>>,
-    /// One of the strings in the body's `messages` array (verbose compatibility answers) contains this.
-    #[serde(default)]
-    messages_contain: Option<String>,
+    /// Each of these strings is contained in one of the body's `messages` (verbose compatibility answers).
+    #[serde(default, deserialize_with = "one_or_many")]
+    messages_contain: Vec<String>,
+}
+
+/// A string, or an array of strings.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
 }
 
 #[test]
@@ -170,7 +184,7 @@ fn differences(expect: &Expect, status: u16, body: &Value) -> Vec<String> {
             diffs.push(format!("error_code: expected {code}, got {}", shown(got)));
         }
     }
-    if let Some(needle) = &expect.message_contains {
+    for needle in &expect.message_contains {
         let got = body.get("message");
         if !got
             .and_then(Value::as_str)
@@ -204,7 +218,7 @@ fn differences(expect: &Expect, status: u16, body: &Value) -> Vec<String> {
             diffs.push(format!("json_has_keys: no key {key:?}"));
         }
     }
-    if let Some(needle) = &expect.messages_contain {
+    for needle in &expect.messages_contain {
         let found = body
             .get("messages")
             .and_then(Value::as_array)
@@ -237,8 +251,8 @@ fn describe(expect: &Expect) -> String {
     if let Some(code) = expect.error_code {
         parts.push(format!("error_code {code}"));
     }
-    if let Some(needle) = &expect.message_contains {
-        parts.push(format!("message containing {needle:?}"));
+    if !expect.message_contains.is_empty() {
+        parts.push(format!("message containing {:?}", expect.message_contains));
     }
     if let Some(json) = &expect.json {
         parts.push(format!("json {json}"));
@@ -252,8 +266,8 @@ fn describe(expect: &Expect) -> String {
     if let Some(keys) = &expect.json_has_keys {
         parts.push(format!("json_has_keys {keys:?}"));
     }
-    if let Some(needle) = &expect.messages_contain {
-        parts.push(format!("messages containing {needle:?}"));
+    if !expect.messages_contain.is_empty() {
+        parts.push(format!("messages containing {:?}", expect.messages_contain));
     }
     parts.join(", ")
 }
