@@ -87,19 +87,30 @@ impl SluiceServer {
         self.log.text()
     }
 
-    /// Sends a request to the server; see [`http::request`]. On a transport error the panic message carries
-    /// the server's log, which usually says why it went away.
+    /// Sends a request to the server; see [`http::request`].
+    ///
+    /// # Panics
+    ///
+    /// On a transport error, with the server's log, which usually says why it went away.
     pub fn request(&mut self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        match http::try_request(&self.base_url, method, path, body) {
-            Ok(response) => response,
-            Err(err) => {
-                let exited = match self.child.try_wait() {
-                    Ok(Some(status)) => format!("the server has exited ({status})"),
-                    _ => "the server is still running".to_owned(),
-                };
-                panic!("{err}\n{exited}; its log:\n{}", self.log.text());
-            }
-        }
+        self.try_request(method, path, body)
+            .unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// [`SluiceServer::request`], returning a transport error (with the server's log) instead of panicking.
+    pub fn try_request(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), String> {
+        http::try_request(&self.base_url, method, path, body).map_err(|err| {
+            let exited = match self.child.try_wait() {
+                Ok(Some(status)) => format!("the server has exited ({status})"),
+                _ => "the server is still running".to_owned(),
+            };
+            format!("{err}\n{exited}; its log:\n{}", self.log.text())
+        })
     }
 
     /// Stops the server with SIGTERM and returns its exit status.
