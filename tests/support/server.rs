@@ -239,7 +239,7 @@ fn spawn(args: &[String], data_dir: &Path) -> (Child, SocketAddr, Log) {
             // Give the drain threads a moment to take the last lines.
             thread::sleep(Duration::from_millis(50));
             panic!(
-                "`{shown}` {why}{rust_log}; exit status: {status}; it logged:\n{}",
+                "`{shown}` {why}{rust_log}; {status}; it logged:\n{}",
                 log.text()
             );
         }
