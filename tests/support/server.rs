@@ -44,7 +44,8 @@ pub struct SluiceServer {
 impl SluiceServer {
     /// Starts `sluice serve ARGS` and waits until it listens.
     ///
-    /// Unless `args` say otherwise, adds `--listen 127.0.0.1:0` and `--data-dir <fresh temp dir>`.
+    /// Unless `args` say otherwise, adds `--listen 127.0.0.1:0` and `--data-dir <fresh temp dir>`. The
+    /// child does not inherit `SLUICE_*` variables other than `SLUICE_LOG`.
     ///
     /// # Panics
     ///
@@ -201,7 +202,16 @@ fn spawn(args: &[String], data_dir: &Path) -> (Child, SocketAddr, Log) {
     let binary = sluice_binary();
     let argv = command_line(args, data_dir);
     let shown = format!("{} {}", binary.display(), argv.join(" "));
-    let mut child = Command::new(&binary)
+    let mut command = Command::new(&binary);
+    // The server reads its settings from SLUICE_* variables too (SLUICE_STORE, SLUICE_LISTEN, …): a test's
+    // server is configured by its arguments alone, whatever the developer's shell exports. SLUICE_LOG (the
+    // log filter) is kept for debugging.
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("SLUICE_") && name != "SLUICE_LOG" {
+            command.env_remove(name);
+        }
+    }
+    let mut child = command
         .args(&argv)
         // tracing-subscriber colours its output unless told not to; the parser strips ANSI codes anyway.
         .env("NO_COLOR", "1")
@@ -233,13 +243,15 @@ fn spawn(args: &[String], data_dir: &Path) -> (Child, SocketAddr, Log) {
                 |err| format!("wait failed: {err}"),
                 |status| status.to_string(),
             );
-            let rust_log = std::env::var("RUST_LOG")
-                .map(|filter| format!(" (RUST_LOG={filter} is set: does it let the line through?)"))
+            let log_filter = std::env::var("SLUICE_LOG")
+                .map(|filter| {
+                    format!(" (SLUICE_LOG={filter} is set: does it let the line through?)")
+                })
                 .unwrap_or_default();
             // Give the drain threads a moment to take the last lines.
             thread::sleep(Duration::from_millis(50));
             panic!(
-                "`{shown}` {why}{rust_log}; {status}; it logged:\n{}",
+                "`{shown}` {why}{log_filter}; {status}; it logged:\n{}",
                 log.text()
             );
         }
