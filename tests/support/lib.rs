@@ -1,1 +1,28 @@
 //! Shared support for Sluice's end-to-end tests: starting the real binary and real servers.
+//!
+//! * [`SluiceServer`] runs `target/<profile>/sluice serve` on a free loopback port with a throw-away data
+//!   directory, waits until it logs `registry listening`, and kills it when dropped
+//!   ([`server`]).
+//! * [`request`] is a small blocking HTTP client that hands back every status, 4xx and 5xx included, with the
+//!   body as JSON ([`http`]).
+//! * [`json_match`] holds the comparison rules the conformance replay uses (exact, subset, unordered, and the
+//!   one deliberate difference for Avro `schema` strings).
+//! * [`paths`] finds the workspace root, the built binary, `../shared` and the Python venv;
+//!   [`postgres_url`] finds a PostgreSQL server for the storage tests ([`postgres`]).
+//!
+//! # Build order
+//!
+//! The binary lives in the root package, so Cargo does not build it for this crate's tests (and
+//! `CARGO_BIN_EXE_sluice` is not set here). Run `cargo build --workspace` before the tests, as
+//! `scripts/test.sh` does; [`paths::sluice_binary`] says so when the binary is missing.
+
+pub mod http;
+pub mod json_match;
+pub mod paths;
+pub mod postgres;
+pub mod server;
+
+pub use http::request;
+pub use paths::{shared_dir, sluice_binary, workspace_root};
+pub use postgres::postgres_url;
+pub use server::SluiceServer;
