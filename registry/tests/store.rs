@@ -103,10 +103,12 @@ impl Drop for PgDatabase {
                 .build()
                 .expect("runtime");
             runtime.block_on(async {
-                if let Ok(mut conn) = PgConnection::connect(&admin).await {
-                    if let Err(e) = conn.execute(sql.as_str()).await {
-                        eprintln!("could not drop test database: {e}");
-                    }
+                let dropped = match PgConnection::connect(&admin).await {
+                    Ok(mut conn) => conn.execute(sql.as_str()).await.map(drop),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = dropped {
+                    eprintln!("could not drop test database: {e}");
                 }
             });
         })

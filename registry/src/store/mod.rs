@@ -42,7 +42,7 @@ use sluice_proto::{SchemaReference, SchemaType};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
@@ -446,15 +446,25 @@ impl Store {
             url: redact_url(url),
             reason: e.to_string(),
         })?;
+        let connect_error = |source| StoreError::Connect {
+            backend: "postgres",
+            url: redact_url(url),
+            source,
+        };
+        // One direct connection first: it fails fast with the real cause (refused, bad
+        // password, unknown database), where the pool would retry until its acquire timeout
+        // and then report only that it timed out.
+        PgConnection::connect_with(&options)
+            .await
+            .map_err(connect_error)?
+            .close()
+            .await
+            .map_err(connect_error)?;
         let pool = PgPoolOptions::new()
             .max_connections(POSTGRES_MAX_CONNECTIONS)
             .connect_with(options)
             .await
-            .map_err(|source| StoreError::Connect {
-                backend: "postgres",
-                url: redact_url(url),
-                source,
-            })?;
+            .map_err(connect_error)?;
         // The migrator takes an advisory lock: instances starting together migrate once.
         migrator(POSTGRES_MIGRATIONS)
             .await
