@@ -337,6 +337,7 @@ impl Parser {
             .and_then(Value::as_str)
             .map(str::to_owned);
         if let Some(default) = &default
+            && self.strict
             && !symbols.contains(default)
         {
             return Err(CompatError::avro(format!(
