@@ -5,11 +5,29 @@
 //!
 //! - [`ParsedSchema`]: a parsed Avro or JSON schema with its canonical form (the string the
 //!   registry stores and returns, as Confluent renders it) and its normalized form
-//!   (`normalize=true`).
+//!   (`normalize=true`). [`ParseMode`] says whether names and defaults are validated (a schema
+//!   being registered) or not (a stored one); [`ResolvedReference`] carries a referenced schema.
 //! - [`check`]: Confluent's compatibility check of a new schema against earlier versions under a
-//!   [`CompatibilityLevel`](sluice_proto::CompatibilityLevel), with Confluent's messages.
-//! - [`avro`]: Avro schema model, strict and lenient parsing, canonical form, Apache Avro Java's
-//!   reader/writer compatibility rules.
-//! - [`json`]: JSON Schema validation (remote `$ref` fetching off).
+//!   [`CompatibilityLevel`](sluice_proto::CompatibilityLevel), with Confluent's messages, as a
+//!   [`Verdict`].
+//! - [`Incompatibility`]: one structured reason, as Confluent's `Difference` prints it.
+//! - [`avro`]: Avro schema model, strict and lenient parsing, canonical and normalized forms,
+//!   Apache Avro Java's reader/writer compatibility rules ([`avro::reader_writer`]).
+//! - [`json`]: JSON Schema validation (remote `$ref` fetching off); its compatibility rules are
+//!   not implemented yet ([`CompatError::JsonCompatibilityUnavailable`]).
+//! - [`CompatError`]: what went wrong, worded for HTTP clients.
 //!
 //! It must not touch the network, the file system or a clock.
+
+pub mod avro;
+mod check;
+mod error;
+mod incompatibility;
+pub mod json;
+mod json_text;
+mod schema;
+
+pub use check::{Verdict, check};
+pub use error::CompatError;
+pub use incompatibility::{Incompatibility, IncompatibilityKind};
+pub use schema::{ParseMode, ParsedSchema, ResolvedReference};
