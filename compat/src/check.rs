@@ -130,3 +130,212 @@ fn utf16_prefix(s: &str, limit: usize) -> Option<&str> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ParseMode, ResolvedReference};
+    use sluice_proto::SchemaType;
+
+    const V1: &str =
+        r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"}]}"#;
+    const V2_NO_DEFAULT: &str = r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"},{"type":"string","name":"f2"}]}"#;
+    const V2_DEFAULT: &str = r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"},{"type":"string","name":"f2","default":"foo"}]}"#;
+    const OLD_V1: &str = r#"{oldSchema: '{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"}]}'}"#;
+
+    fn avro(text: &str) -> ParsedSchema {
+        ParsedSchema::parse(SchemaType::Avro, text, &[], ParseMode::New).expect("valid Avro")
+    }
+
+    fn json(text: &str) -> ParsedSchema {
+        ParsedSchema::parse(
+            SchemaType::Json,
+            text,
+            &[] as &[ResolvedReference],
+            ParseMode::New,
+        )
+        .expect("valid JSON Schema")
+    }
+
+    fn run(level: CompatibilityLevel, new: &str, previous: &[&str]) -> Verdict {
+        let parsed: Vec<ParsedSchema> = previous.iter().map(|t| avro(t)).collect();
+        let numbered: Vec<(i32, &ParsedSchema)> = parsed
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as i32 + 1, s))
+            .collect();
+        check(level, &avro(new), &numbered).expect("Avro check")
+    }
+
+    #[test]
+    fn rejects_field_without_default_under_backward() {
+        let verdict = run(CompatibilityLevel::Backward, V2_NO_DEFAULT, &[V1]);
+        assert!(!verdict.is_compatible);
+        assert_eq!(
+            verdict.messages,
+            vec![
+                "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'f2' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'f2'}".to_owned(),
+                "{oldSchemaVersion: 1}".to_owned(),
+                OLD_V1.to_owned(),
+                "{validateFields: 'false', compatibility: 'BACKWARD'}".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn accepts_field_with_default_under_full() {
+        assert!(run(CompatibilityLevel::Full, V2_DEFAULT, &[V1]).is_compatible);
+    }
+
+    #[test]
+    fn forward_names_the_old_schema_as_reader() {
+        let verdict = run(CompatibilityLevel::Forward, V1, &[V2_NO_DEFAULT]);
+        assert_eq!(
+            verdict.messages[0],
+            "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'f2' at path '/fields/1' in the old schema has no default value and is missing in the new schema', additionalInfo:'f2'}"
+        );
+        assert_eq!(verdict.messages[1], "{oldSchemaVersion: 1}");
+        assert_eq!(verdict.messages.len(), 4);
+    }
+
+    #[test]
+    fn full_reports_forward_failures_without_the_old_schema() {
+        // Only the forward direction (old reads new) fails: Confluent appends the old schema
+        // only after backward-direction messages.
+        let verdict = run(CompatibilityLevel::Full, V1, &[V2_NO_DEFAULT]);
+        assert_eq!(verdict.messages.len(), 2, "{:?}", verdict.messages);
+        assert!(verdict.messages[0].contains("in the old schema has no default value"));
+        assert_eq!(
+            verdict.messages[1],
+            "{validateFields: 'false', compatibility: 'FULL'}"
+        );
+    }
+
+    #[test]
+    fn full_reports_both_directions_forward_first() {
+        let old = r#"{"type":"record","name":"r","fields":[{"name":"a","type":"int"}]}"#;
+        let new = r#"{"type":"record","name":"r","fields":[{"name":"b","type":"int"}]}"#;
+        let verdict = run(CompatibilityLevel::Full, new, &[old]);
+        assert_eq!(verdict.messages.len(), 5, "{:?}", verdict.messages);
+        assert!(
+            verdict.messages[0].contains("The field 'a' at path '/fields/0' in the old schema")
+        );
+        assert!(
+            verdict.messages[1].contains("The field 'b' at path '/fields/0' in the new schema")
+        );
+        assert_eq!(verdict.messages[2], "{oldSchemaVersion: 1}");
+    }
+
+    #[test]
+    fn non_transitive_levels_check_only_the_latest_version() {
+        let incompatible_old =
+            r#"{"type":"record","name":"myrecord","fields":[{"type":"int","name":"f1"}]}"#;
+        assert!(
+            run(
+                CompatibilityLevel::Backward,
+                V2_DEFAULT,
+                &[incompatible_old, V1]
+            )
+            .is_compatible
+        );
+        let verdict = run(
+            CompatibilityLevel::BackwardTransitive,
+            V2_DEFAULT,
+            &[incompatible_old, V1],
+        );
+        assert!(!verdict.is_compatible);
+        assert!(
+            verdict
+                .messages
+                .contains(&"{oldSchemaVersion: 1}".to_owned())
+        );
+    }
+
+    #[test]
+    fn transitive_levels_stop_at_the_newest_failing_version() {
+        let verdict = run(
+            CompatibilityLevel::BackwardTransitive,
+            V2_NO_DEFAULT,
+            &[V1, V1],
+        );
+        assert!(
+            verdict
+                .messages
+                .contains(&"{oldSchemaVersion: 2}".to_owned())
+        );
+        assert!(
+            !verdict
+                .messages
+                .contains(&"{oldSchemaVersion: 1}".to_owned())
+        );
+    }
+
+    #[test]
+    fn none_is_always_compatible() {
+        assert!(run(CompatibilityLevel::None, r#""int""#, &[V1]).is_compatible);
+    }
+
+    #[test]
+    fn no_previous_version_is_compatible() {
+        assert!(run(CompatibilityLevel::FullTransitive, V1, &[]).is_compatible);
+    }
+
+    #[test]
+    fn different_schema_types_are_incompatible() {
+        let old = json(r#"{"type":"object"}"#);
+        let verdict =
+            check(CompatibilityLevel::Backward, &avro(V1), &[(1, &old)]).expect("verdict");
+        assert_eq!(
+            verdict.messages,
+            vec![
+                DIFFERENT_SCHEMA_TYPE.to_owned(),
+                "{validateFields: 'false', compatibility: 'BACKWARD'}".to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn json_schema_check_is_unavailable_except_under_none() {
+        let old = json(r#"{"type":"object"}"#);
+        let new = json(r#"{"type":"object","properties":{"a":{}}}"#);
+        let e = check(CompatibilityLevel::Backward, &new, &[(1, &old)]).expect_err("unavailable");
+        assert_eq!(
+            e,
+            CompatError::JsonCompatibilityUnavailable {
+                level: CompatibilityLevel::Backward
+            }
+        );
+        assert!(
+            check(CompatibilityLevel::None, &new, &[(1, &old)])
+                .expect("ok")
+                .is_compatible
+        );
+    }
+
+    #[test]
+    fn long_old_schemas_are_truncated() {
+        let doc = "x".repeat(MAX_SCHEMA_SIZE_FOR_LOGGING);
+        let old = format!(
+            r#"{{"type":"record","name":"myrecord","doc":"{doc}","fields":[{{"type":"string","name":"f1"}}]}}"#
+        );
+        let verdict = run(CompatibilityLevel::Backward, V2_NO_DEFAULT, &[&old]);
+        let line = &verdict.messages[2];
+        assert!(
+            line.starts_with("{oldSchema: <truncated> '{\"type\":\"record\""),
+            "{line}"
+        );
+        assert!(line.ends_with("...'}"));
+    }
+
+    #[test]
+    fn protobuf_is_not_supported_yet() {
+        let e = ParsedSchema::parse(
+            SchemaType::Protobuf,
+            "syntax = \"proto3\";",
+            &[],
+            ParseMode::New,
+        )
+        .expect_err("unsupported");
+        assert_eq!(e.to_string(), "Protobuf schemas are not supported yet");
+    }
+}

@@ -15,9 +15,7 @@
 //!    Karapace expects `/`. The three affected cases are listed in `UNION_WRITER_LOCATION`.
 
 use serde_json::Value;
-use sluice_compat::{
-    IncompatibilityKind, ParseMode, ParsedSchema, avro, check,
-};
+use sluice_compat::{IncompatibilityKind, ParseMode, ParsedSchema, avro, check};
 use sluice_proto::{CompatibilityLevel, SchemaType};
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -60,11 +58,16 @@ fn confluent_avro_levels() {
             .iter()
             .map(|v| parse(v, ParseMode::Stored))
             .collect();
-        let numbered: Vec<(i32, &ParsedSchema)> =
-            previous.iter().enumerate().map(|(i, s)| (i as i32 + 1, s)).collect();
+        let numbered: Vec<(i32, &ParsedSchema)> = previous
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as i32 + 1, s))
+            .collect();
         let new = parse(&case["new"], ParseMode::New);
         let verdict = check(level, &new, &numbered).expect("Avro checks never fail");
-        let expected = case["expected_compatible"].as_bool().expect("expected_compatible");
+        let expected = case["expected_compatible"]
+            .as_bool()
+            .expect("expected_compatible");
         assert_eq!(
             verdict.is_compatible, expected,
             "{name}: messages {:?}",
@@ -74,7 +77,10 @@ fn confluent_avro_levels() {
             let last = verdict.messages.last().expect("messages");
             assert_eq!(
                 last,
-                &format!("{{validateFields: 'false', compatibility: '{}'}}", level.as_str())
+                &format!(
+                    "{{validateFields: 'false', compatibility: '{}'}}",
+                    level.as_str()
+                )
             );
         }
         passed += 1;
@@ -133,7 +139,9 @@ fn karapace_avro_reader_writer() {
             panic!("{name}: writer is Avro");
         };
         let found = avro::reader_writer(&reader, &writer);
-        let expected = case["expected_compatible"].as_bool().expect("expected_compatible");
+        let expected = case["expected_compatible"]
+            .as_bool()
+            .expect("expected_compatible");
         assert_eq!(found.is_empty(), expected, "{name}: {found:#?}");
         if let Some(message) = case.get("expected_message") {
             with_message += 1;

@@ -30,7 +30,9 @@ fn primitive_object_is_rendered_as_bare_name() {
 #[test]
 fn record_fields_are_rendered_name_first() {
     assert_eq!(
-        canonical(r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"}]}"#),
+        canonical(
+            r#"{"type":"record","name":"myrecord","fields":[{"type":"string","name":"f1"}]}"#
+        ),
         r#"{"type":"record","name":"myrecord","fields":[{"name":"f1","type":"string"}]}"#
     );
 }
@@ -76,20 +78,26 @@ fn keys_follow_avro_java_order() {
 
 #[test]
 fn reserved_properties_of_a_primitive_are_dropped() {
-    assert_eq!(canonical(r#"{"type":"string","name":"x","doc":"y"}"#), r#""string""#);
+    assert_eq!(
+        canonical(r#"{"type":"string","name":"x","doc":"y"}"#),
+        r#""string""#
+    );
 }
 
 #[test]
 fn textual_float_default_becomes_a_number() {
     assert_eq!(
-        canonical(r#"{"type":"record","name":"R","fields":[{"name":"f","type":"double","default":"1.5"}]}"#),
+        canonical(
+            r#"{"type":"record","name":"R","fields":[{"name":"f","type":"double","default":"1.5"}]}"#
+        ),
         r#"{"type":"record","name":"R","fields":[{"name":"f","type":"double","default":1.5}]}"#
     );
 }
 
 #[test]
 fn rejects_null_default_for_string_field_when_new() {
-    let text = r#"{"type":"record","name":"r","fields":[{"name":"f","type":"string","default":null}]}"#;
+    let text =
+        r#"{"type":"record","name":"r","fields":[{"name":"f","type":"string","default":null}]}"#;
     assert_eq!(
         error(text),
         r#"Invalid Avro schema: Invalid default for field f: null not a "string""#
@@ -107,33 +115,58 @@ fn union_default_must_match_first_branch() {
 
 #[test]
 fn rejects_int_default_out_of_range() {
-    let text = r#"{"type":"record","name":"r","fields":[{"name":"f","type":"int","default":2147483648}]}"#;
+    let text =
+        r#"{"type":"record","name":"r","fields":[{"name":"f","type":"int","default":2147483648}]}"#;
     assert!(error(text).contains("Invalid default for field f: 2147483648 not a \"int\""));
 }
 
 #[test]
 fn validates_names_only_when_new() {
     let text = r#"{"type":"record","name":"1abc","fields":[]}"#;
-    assert_eq!(error(text), "Invalid Avro schema: Illegal initial character: 1abc");
+    assert_eq!(
+        error(text),
+        "Invalid Avro schema: Illegal initial character: 1abc"
+    );
     assert!(AvroSchema::parse(text, &[], ParseMode::Stored).is_ok());
     let field = r#"{"type":"record","name":"r","fields":[{"name":"a-b","type":"int"}]}"#;
-    assert_eq!(error(field), "Invalid Avro schema: Illegal character in: a-b");
+    assert_eq!(
+        error(field),
+        "Invalid Avro schema: Illegal character in: a-b"
+    );
 }
 
 #[test]
 fn rejects_malformed_schemas_with_avro_java_wording() {
     let cases = [
-        (r#"{"type":"record","name":"r","fields":[{"name":"a","type":"int"},{"name":"a","type":"int"}]}"#, "Duplicate field a in record r"),
-        (r#"{"type":"enum","name":"e","symbols":["A","A"]}"#, "Duplicate enum symbol: A"),
+        (
+            r#"{"type":"record","name":"r","fields":[{"name":"a","type":"int"},{"name":"a","type":"int"}]}"#,
+            "Duplicate field a in record r",
+        ),
+        (
+            r#"{"type":"enum","name":"e","symbols":["A","A"]}"#,
+            "Duplicate enum symbol: A",
+        ),
         (r#"["int",["string"]]"#, "Nested union"),
         (r#"["int","int"]"#, "Duplicate in union:int"),
-        (r#"{"type":"record","name":"r","fields":[{"name":"a","type":"Missing"}]}"#, "Undefined name: \"Missing\""),
-        (r#"{"type":"record","name":"r","fields":[{"name":"a","type":{"type":"fixed","name":"r","size":1}}]}"#, "Can't redefine: r"),
+        (
+            r#"{"type":"record","name":"r","fields":[{"name":"a","type":"Missing"}]}"#,
+            "Undefined name: \"Missing\"",
+        ),
+        (
+            r#"{"type":"record","name":"r","fields":[{"name":"a","type":{"type":"fixed","name":"r","size":1}}]}"#,
+            "Can't redefine: r",
+        ),
         (r#"{"type":"record","name":"r"}"#, "Record has no fields"),
         (r#"{"type":"fixed","name":"f"}"#, "Invalid or no size"),
         (r#"{"name":"x"}"#, "No type"),
-        (r#"{"type":"record","name":"int","fields":[]}"#, "Schemas may not be named after primitives: int"),
-        (r#"{"type":"enum","name":"e","symbols":["A"],"default":"B"}"#, "The Enum Default: B is not in the enum symbol set: [A]"),
+        (
+            r#"{"type":"record","name":"int","fields":[]}"#,
+            "Schemas may not be named after primitives: int",
+        ),
+        (
+            r#"{"type":"enum","name":"e","symbols":["A"],"default":"B"}"#,
+            "The Enum Default: B is not in the enum symbol set: [A]",
+        ),
         ("42", "Schema not yet supported: 42"),
         ("{", "not valid JSON"),
     ];
@@ -145,7 +178,8 @@ fn rejects_malformed_schemas_with_avro_java_wording() {
 
 #[test]
 fn recursive_record_refers_to_itself_by_name() {
-    let text = r#"{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}"#;
+    let text =
+        r#"{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}"#;
     assert_eq!(
         canonical(text),
         r#"{"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}"#
@@ -216,7 +250,10 @@ fn normalized_form_writes_valid_logical_types_first() {
         r#"{"type":"bytes","logicalType":"decimal","precision":4,"scale":2,"logicalType":"decimal","precision":4,"scale":2}"#
     );
     let not_logical = parse_new(r#"{"type":"string","logicalType":"date","a":1}"#).expect("parses");
-    assert_eq!(not_logical.normalized(), r#"{"type":"string","a":1,"logicalType":"date"}"#);
+    assert_eq!(
+        not_logical.normalized(),
+        r#"{"type":"string","a":1,"logicalType":"date"}"#
+    );
 }
 
 fn stored(text: &str) -> AvroSchema {
@@ -239,9 +276,21 @@ fn reports_every_incompatibility_with_its_location() {
     assert_eq!(
         summary,
         vec![
-            (IncompatibilityKind::TypeMismatch, "/fields/0/type", "reader type: INT not compatible with writer type: LONG"),
-            (IncompatibilityKind::ReaderFieldMissingDefaultValue, "/fields/1", "b"),
-            (IncompatibilityKind::FixedSizeMismatch, "/fields/2/type/size", "expected: 8, found: 4"),
+            (
+                IncompatibilityKind::TypeMismatch,
+                "/fields/0/type",
+                "reader type: INT not compatible with writer type: LONG"
+            ),
+            (
+                IncompatibilityKind::ReaderFieldMissingDefaultValue,
+                "/fields/1",
+                "b"
+            ),
+            (
+                IncompatibilityKind::FixedSizeMismatch,
+                "/fields/2/type/size",
+                "expected: 8, found: 4"
+            ),
         ]
     );
 }
@@ -260,25 +309,48 @@ fn reader_enum_default_waives_missing_symbols() {
 #[test]
 fn names_match_unqualified_or_through_reader_aliases() {
     let writer = stored(r#"{"type":"record","name":"a.R","fields":[]}"#);
-    assert!(reader_writer(&stored(r#"{"type":"record","name":"b.R","fields":[]}"#), &writer).is_empty());
-    assert!(reader_writer(&stored(r#"{"type":"record","name":"S","aliases":["a.R"],"fields":[]}"#), &writer).is_empty());
-    let found = reader_writer(&stored(r#"{"type":"record","name":"S","fields":[]}"#), &writer);
+    assert!(
+        reader_writer(
+            &stored(r#"{"type":"record","name":"b.R","fields":[]}"#),
+            &writer
+        )
+        .is_empty()
+    );
+    assert!(
+        reader_writer(
+            &stored(r#"{"type":"record","name":"S","aliases":["a.R"],"fields":[]}"#),
+            &writer
+        )
+        .is_empty()
+    );
+    let found = reader_writer(
+        &stored(r#"{"type":"record","name":"S","fields":[]}"#),
+        &writer,
+    );
     assert_eq!(found[0].kind, IncompatibilityKind::NameMismatch);
     assert_eq!(found[0].additional_info, "expected: a.R");
 }
 
 #[test]
 fn recursive_schemas_are_checked_without_looping() {
-    let a = stored(r#"{"type":"record","name":"L","fields":[{"name":"v","type":"int"},{"name":"n","type":["null","L"]}]}"#);
-    let b = stored(r#"{"type":"record","name":"L","fields":[{"name":"v","type":"long"},{"name":"n","type":["null","L"]}]}"#);
+    let a = stored(
+        r#"{"type":"record","name":"L","fields":[{"name":"v","type":"int"},{"name":"n","type":["null","L"]}]}"#,
+    );
+    let b = stored(
+        r#"{"type":"record","name":"L","fields":[{"name":"v","type":"long"},{"name":"n","type":["null","L"]}]}"#,
+    );
     assert!(reader_writer(&b, &a).is_empty());
     assert!(!reader_writer(&a, &b).is_empty());
 }
 
 #[test]
 fn ambiguous_field_alias_fails_the_check_like_avro_java() {
-    let reader = stored(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","aliases":["b"]}]}"#);
-    let writer = stored(r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}"#);
+    let reader = stored(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int","aliases":["b"]}]}"#,
+    );
+    let writer = stored(
+        r#"{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}"#,
+    );
     let found = reader_writer(&reader, &writer);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].kind, IncompatibilityKind::CheckFailed);
