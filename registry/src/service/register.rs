@@ -89,12 +89,26 @@ impl Registry {
                 "Invalid schema of type {schema_type} for subject '{subject}', details: {e}"
             ))
         })?;
-        let text = if normalize {
+        // Confluent stores the canonical form of the normalized text, re-parsed.
+        let (parsed, text) = if normalize {
             references.sort();
             references.dedup();
-            parsed.normalized()
+            let normalized = ParsedSchema::parse(
+                schema_type,
+                &parsed.normalized(),
+                &resolved,
+                ParseMode::Stored,
+            )
+            .map_err(|e| {
+                RegistryError::InvalidSchema(format!(
+                    "Normalized form of the schema for subject '{subject}' does not parse: {e}"
+                ))
+            })?;
+            let text = normalized.canonical().to_owned();
+            (normalized, text)
         } else {
-            parsed.canonical().to_owned()
+            let text = parsed.canonical().to_owned();
+            (parsed, text)
         };
         let fingerprint = fingerprint(schema_type, &text, &references);
         Ok(Candidate {

@@ -66,6 +66,13 @@ async fn rejects_incompatible_schema_with_409_and_confluent_message() {
 #[tokio::test]
 async fn soft_deleted_version_keeps_its_id_resolvable_and_its_number_reserved() {
     let app = app().await;
+    call(
+        &app,
+        "PUT",
+        "/config",
+        Some(json!({"compatibility": "NONE"})),
+    )
+    .await;
     let (_, first) = register(&app, "s", json!("string")).await;
     register(&app, "s", json!("int")).await;
     let (status, _) = call(&app, "DELETE", "/subjects/s/versions/2", None).await;
@@ -100,6 +107,13 @@ async fn permanent_delete_of_last_version_removes_subject_config() {
 #[tokio::test]
 async fn lists_schemas_with_prefix_latest_only_and_paging() {
     let app = app().await;
+    call(
+        &app,
+        "PUT",
+        "/config",
+        Some(json!({"compatibility": "NONE"})),
+    )
+    .await;
     register(&app, "orders-value", json!("string")).await;
     register(&app, "orders-value", json!("int")).await;
     register(&app, "users-value", json!("long")).await;
@@ -117,4 +131,36 @@ async fn lists_schemas_with_prefix_latest_only_and_paging() {
     let (_, paged) = call(&app, "GET", "/schemas?offset=1&limit=1", None).await;
     assert_eq!(paged.as_array().map(Vec::len), Some(1));
     assert_eq!(paged[0]["version"], 2);
+}
+
+#[tokio::test]
+async fn normalize_gives_reordered_schemas_one_id() {
+    let app = app().await;
+    let a =
+        r#"{"type":"record","name":"r","namespace":"n","fields":[{"name":"a","type":"string"}]}"#;
+    let b =
+        r#"{"fields":[{"type":"string","name":"a"}],"namespace":"n","name":"r","type":"record"}"#;
+    let (_, first) = call(
+        &app,
+        "POST",
+        "/subjects/s/versions?normalize=true",
+        Some(json!({ "schema": a })),
+    )
+    .await;
+    let (_, second) = call(
+        &app,
+        "POST",
+        "/subjects/t/versions?normalize=true",
+        Some(json!({ "schema": b })),
+    )
+    .await;
+    assert_eq!(first["id"], second["id"], "{first} {second}");
+    let (status, found) = call(
+        &app,
+        "POST",
+        "/subjects/t?normalize=true",
+        Some(json!({ "schema": a })),
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
 }
