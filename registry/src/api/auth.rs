@@ -190,7 +190,7 @@ mod tests {
 
     const FILE: &str = r#"{"users":[
         {"username":"ro","password":"a","role":"read-only"},
-        {"username":"rw","password_sha256":"ca978112ca1bbdcafac231b39a23dc4da786eff8146d5cd5b65ea2ef9b4e4c39","role":"read-write"}]}"#;
+        {"username":"rw","password_sha256":"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb","role":"read-write"}]}"#;
 
     #[test]
     fn authenticates_plain_and_hashed_passwords() {
