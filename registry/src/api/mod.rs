@@ -15,6 +15,7 @@ mod mode;
 mod params;
 mod schemas;
 mod subjects;
+mod telemetry;
 
 pub use auth::{AuthConfig, AuthError, Role};
 
@@ -43,10 +44,11 @@ pub fn router(registry: Registry, auth: Option<Arc<AuthConfig>>) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(registry);
-    match auth {
+    let routes = match auth {
         Some(auth) => routes.layer(axum::middleware::from_fn_with_state(auth, auth::require)),
         None => routes,
-    }
+    };
+    routes.layer(axum::middleware::from_fn(telemetry::record))
 }
 
 /// A registry error on its way to the client.
