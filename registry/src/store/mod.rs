@@ -719,8 +719,13 @@ impl WriteTx {
         }
     }
 
-    /// After an explicit id: moves the PostgreSQL id sequence to the largest id, never
-    /// backwards. (SQLite's AUTOINCREMENT does this by itself.)
+    /// After an explicit id: moves the PostgreSQL id sequence up to the largest id if it is
+    /// below it, never backwards. (SQLite's AUTOINCREMENT does this by itself.) `setval` is
+    /// not transactional, so it takes effect at once, also if this transaction rolls back
+    /// (which at worst skips some ids). A normal registration racing with an import could
+    /// still draw the imported id itself before the move, and would then fail on the
+    /// primary key; imports normally run with the registry in IMPORT mode, without such
+    /// writers.
     async fn advance_id_sequence(&mut self) -> Result<(), StoreError> {
         if let TxInner::Postgres(tx) = &mut self.inner {
             sqlx::query(
