@@ -57,18 +57,31 @@ pub enum DataType {
     /// `BIT(n)`, n in 1..=64.
     Bit(u32),
     /// `TINYINT[(width)] [UNSIGNED]`; the display width matters for `TINYINT(1)`.
-    TinyInt { unsigned: bool, width: Option<u32> },
-    SmallInt { unsigned: bool },
-    MediumInt { unsigned: bool },
-    Int { unsigned: bool },
-    BigInt { unsigned: bool },
+    TinyInt {
+        unsigned: bool,
+        width: Option<u32>,
+    },
+    SmallInt {
+        unsigned: bool,
+    },
+    MediumInt {
+        unsigned: bool,
+    },
+    Int {
+        unsigned: bool,
+    },
+    BigInt {
+        unsigned: bool,
+    },
     /// `FLOAT`, `FLOAT(p)` or `FLOAT(M,D)`; `REAL` in the default SQL mode is DOUBLE.
     Float {
         precision: Option<u32>,
         scale: Option<u32>,
         unsigned: bool,
     },
-    Double { unsigned: bool },
+    Double {
+        unsigned: bool,
+    },
     /// `DECIMAL(M,D)`/`NUMERIC`; defaults M=10, D=0.
     Decimal {
         precision: u32,
@@ -169,7 +182,9 @@ pub struct Table {
 impl Table {
     /// The column named `name`, compared case-insensitively as MySQL does for columns.
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+        self.columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 
     /// Position of the column named `name`.

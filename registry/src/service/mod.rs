@@ -143,10 +143,21 @@ struct WriteScope<'a> {
 impl WriteScope<'_> {
     /// Commits the transaction, then applies `change` to the cache. Dropping a scope without
     /// committing rolls the transaction back and leaves the cache alone.
+    ///
+    /// The locks are released as soon as the transaction has committed, before its group
+    /// fsync: the next writer of the subject reads the committed rows and proceeds while this
+    /// write becomes durable. Success is reported only once it is.
     async fn commit(self, change: impl FnOnce(&mut State)) -> Result<(), RegistryError> {
-        self.tx.commit().await.map_err(store_error)?;
-        change(&mut self.registry.inner.state.write());
-        Ok(())
+        let Self {
+            registry,
+            tx,
+            _subject,
+            _shared,
+        } = self;
+        let committed = tx.commit_pending().await.map_err(store_error)?;
+        change(&mut registry.inner.state.write());
+        drop((_subject, _shared));
+        committed.durable().await.map_err(store_error)
     }
 }
 

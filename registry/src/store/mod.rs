@@ -1,7 +1,8 @@
 //! Durable storage of the registry: schemas, subject versions, configs and modes.
 //!
 //! One implementation over `sqlx` for two backends: embedded SQLite (the default, a file under
-//! the data directory, WAL journal, `synchronous=FULL` so a committed write survives a crash)
+//! the data directory, WAL journal, commits made durable by a group fsync before they are
+//! reported, see `durability`)
 //! and PostgreSQL (`postgres://…`, shared by several Sluice instances). Migrations run at
 //! connect time; the store's format version is the last applied migration
 //! ([`FORMAT_VERSION`]). A database written by a newer Sluice (with migrations this build does
@@ -38,6 +39,9 @@
 //! connection, so [`Store::load`] or [`Store::change_marker`] on the same store waits until the
 //! transaction ends.
 
+mod durability;
+
+use durability::GroupSync;
 use sluice_proto::{SchemaReference, SchemaType};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -174,6 +178,9 @@ pub enum StoreError {
     /// A stored row cannot be decoded, or the data is inconsistent.
     #[error("the store holds inconsistent data: {0}")]
     Corrupt(String),
+    /// The fsync that makes a commit durable failed: the write must be treated as failed.
+    #[error("store could not make a commit durable (fsync of the SQLite WAL failed): {source}")]
+    Sync { source: std::io::Error },
 }
 
 /// Wraps an `sqlx::Error` with the operation that failed.
@@ -193,6 +200,8 @@ enum Backend {
         pool: SqlitePool,
         /// Queues this store's writers in process, so they do not poll SQLite's busy handler.
         write_gate: Arc<Mutex<()>>,
+        /// Group commit for a file database (none in memory).
+        sync: Option<Arc<GroupSync>>,
     },
     Postgres(PgPool),
 }
@@ -203,7 +212,9 @@ pub struct WriteTx {
     scope: String,
     inner: TxInner,
     /// SQLite only: this store's in-process writer slot, released after the transaction.
-    _gate: Option<OwnedMutexGuard<()>>,
+    gate: Option<OwnedMutexGuard<()>>,
+    /// SQLite file only: the fsync that makes a commit durable, shared with other commits.
+    sync: Option<Arc<GroupSync>>,
 }
 
 enum TxInner {
@@ -388,7 +399,8 @@ impl Store {
         .map_err(|e| invalid(&e.to_string()))?
         .create_if_missing(true)
         .foreign_keys(true)
-        .synchronous(SqliteSynchronous::Full)
+        // Commits are made durable by the group fsync in `durability` (see there).
+        .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(SQLITE_BUSY_TIMEOUT);
 
         let pool_options = if in_memory {
@@ -411,6 +423,8 @@ impl Store {
             }
             SqlitePoolOptions::new().max_connections(SQLITE_MAX_CONNECTIONS)
         };
+        let sync =
+            (!in_memory).then(|| Arc::new(GroupSync::new(options.get_filename().to_path_buf())));
         let options = if in_memory {
             options
         } else {
@@ -437,6 +451,7 @@ impl Store {
             backend: Backend::Sqlite {
                 pool,
                 write_gate: Arc::new(Mutex::new(())),
+                sync,
             },
         })
     }
@@ -564,7 +579,11 @@ impl Store {
     /// writers of the same scope (PostgreSQL) or of the database (SQLite).
     pub async fn begin(&self, scope: &str) -> Result<WriteTx, StoreError> {
         match &self.backend {
-            Backend::Sqlite { pool, write_gate } => {
+            Backend::Sqlite {
+                pool,
+                write_gate,
+                sync,
+            } => {
                 let gate = Arc::clone(write_gate).lock_owned().await;
                 let tx = pool
                     .begin_with("BEGIN IMMEDIATE")
@@ -573,7 +592,8 @@ impl Store {
                 Ok(WriteTx {
                     scope: scope.to_owned(),
                     inner: TxInner::Sqlite(tx),
-                    _gate: Some(gate),
+                    gate: Some(gate),
+                    sync: sync.clone(),
                 })
             }
             Backend::Postgres(pool) => {
@@ -589,7 +609,8 @@ impl Store {
                 Ok(WriteTx {
                     scope: scope.to_owned(),
                     inner: TxInner::Postgres(tx),
-                    _gate: None,
+                    gate: None,
+                    sync: None,
                 })
             }
         }
@@ -868,9 +889,16 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Records the change (one `changes` row) and commits. Once this returns, the write is
-    /// durable (SQLite `synchronous=FULL`; PostgreSQL per its own settings).
-    pub async fn commit(mut self) -> Result<(), StoreError> {
+    /// Records the change (one `changes` row), commits, and returns once the write is durable
+    /// (SQLite: the group fsync of `durability`; PostgreSQL per its own settings).
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.commit_pending().await?.durable().await
+    }
+
+    /// Records the change and commits, releasing the store's writer slot, but returns before
+    /// the commit is durable: the caller can release its own locks first and then await
+    /// [`Committed::durable`] before reporting success.
+    pub async fn commit_pending(mut self) -> Result<Committed, StoreError> {
         on_conn!(&mut self.inner, c => {
             sqlx::query("INSERT INTO changes (at) VALUES ($1)")
                 .bind(now_millis())
@@ -883,7 +911,29 @@ impl WriteTx {
             TxInner::Sqlite(tx) => tx.commit().await,
             TxInner::Postgres(tx) => tx.commit().await,
         }
-        .map_err(db("commit"))
+        .map_err(db("commit"))?;
+        drop(self.gate);
+        Ok(Committed { sync: self.sync })
+    }
+}
+
+/// A committed transaction whose durability may still be pending.
+#[derive(Debug)]
+#[must_use = "a commit is not durable until `durable` returns"]
+pub struct Committed {
+    sync: Option<Arc<GroupSync>>,
+}
+
+impl Committed {
+    /// Returns once the commit is on disk.
+    pub async fn durable(self) -> Result<(), StoreError> {
+        match self.sync {
+            Some(sync) => sync
+                .sync()
+                .await
+                .map_err(|source| StoreError::Sync { source }),
+            None => Ok(()),
+        }
     }
 }
 
