@@ -7,4 +7,5 @@
 //! Capture registers schemas through `sluice_proto::RegistryClient` and judges nothing itself:
 //! compatibility is the registry's decision. It must never depend on `sluice-registry`.
 
+pub mod position;
 pub mod schema;
