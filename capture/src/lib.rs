@@ -9,3 +9,4 @@
 
 pub mod position;
 pub mod schema;
+pub mod sink;

@@ -1,0 +1,104 @@
+//! The Kafka sink against librdkafka's mock cluster: acknowledgements, backpressure while
+//! brokers are down, and failures that must stop the pipeline.
+
+use rdkafka::mocking::MockCluster;
+use sluice_capture::sink::{KafkaSettings, KafkaSink, Record, RecordSink};
+use std::time::Duration;
+
+fn sink_for(cluster: &MockCluster<'_, rdkafka::producer::DefaultProducerContext>) -> KafkaSink {
+    let mut settings = KafkaSettings::new(cluster.bootstrap_servers());
+    settings
+        .extra
+        .push(("message.timeout.ms".into(), "5000".into()));
+    KafkaSink::connect(&settings).expect("producer")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_record_is_acknowledged_in_sequence() {
+    let cluster = MockCluster::new(3).expect("mock cluster");
+    cluster.create_topic("t1", 3, 3).expect("topic");
+    cluster.create_topic("t2", 1, 3).expect("topic");
+    let sink = sink_for(&cluster);
+    for seq in 1..=2_000u64 {
+        let topic = if seq % 2 == 0 { "t1" } else { "t2" };
+        let key = seq.to_be_bytes();
+        sink.send(Record {
+            topic,
+            key: Some(&key),
+            value: (seq % 10 != 0).then_some(&b"payload"[..]),
+            seq,
+        })
+        .await
+        .expect("queued");
+    }
+    let through = tokio::time::timeout(Duration::from_secs(30), sink.flush())
+        .await
+        .expect("flush in time")
+        .expect("delivered");
+    assert_eq!(through, 2_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_acknowledged_while_the_brokers_are_down_and_all_is_after_they_return() {
+    let cluster = MockCluster::new(1).expect("mock cluster");
+    cluster.create_topic("t", 1, 1).expect("topic");
+    let sink = sink_for(&cluster);
+    sink.send(Record {
+        topic: "t",
+        key: None,
+        value: Some(b"a"),
+        seq: 1,
+    })
+    .await
+    .expect("queued");
+    sink.flush().await.expect("first delivered");
+    cluster.broker_down(1).expect("down");
+    for seq in 2..=50 {
+        sink.send(Record {
+            topic: "t",
+            key: None,
+            value: Some(b"b"),
+            seq,
+        })
+        .await
+        .expect("queued");
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        sink.acked_through(),
+        Ok(1),
+        "no progress while the broker is down"
+    );
+    cluster.broker_up(1).expect("up");
+    let through = tokio::time::timeout(Duration::from_secs(30), sink.flush())
+        .await
+        .expect("flush in time")
+        .expect("delivered after recovery");
+    assert_eq!(through, 50);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_that_cannot_be_delivered_is_reported_not_skipped() {
+    let cluster = MockCluster::new(1).expect("mock cluster");
+    cluster.create_topic("t", 1, 1).expect("topic");
+    let mut settings = KafkaSettings::new(cluster.bootstrap_servers());
+    settings
+        .extra
+        .push(("message.timeout.ms".into(), "1000".into()));
+    let sink = KafkaSink::connect(&settings).expect("producer");
+    cluster.broker_down(1).expect("down");
+    sink.send(Record {
+        topic: "t",
+        key: None,
+        value: Some(b"x"),
+        seq: 1,
+    })
+    .await
+    .expect("queued");
+    let result = tokio::time::timeout(Duration::from_secs(30), sink.flush())
+        .await
+        .expect("flush ends");
+    let error = result.expect_err("delivery fails after message.timeout.ms");
+    assert!(error.to_string().contains("record 1"), "{error}");
+    assert!(sink.acked_through().is_err());
+}
