@@ -317,7 +317,7 @@ mod tests {
     fn rejects_malformed_gtid_sets() {
         assert!("nope:1-2".parse::<GtidSet>().is_err());
         assert!(format!("{U1}:5-2").parse::<GtidSet>().is_err());
-        assert!(format!("{U1}").parse::<GtidSet>().is_err());
+        assert!(U1.parse::<GtidSet>().is_err());
         assert!(format!("{U1}:0").parse::<GtidSet>().is_err());
     }
 
