@@ -10,3 +10,4 @@
 pub mod position;
 pub mod schema;
 pub mod sink;
+pub mod store;

@@ -1,0 +1,413 @@
+//! Capture's durable state, in its own SQLite file (`<data-dir>/capture.db`): connector
+//! configs and target states, committed offsets, and the history of table models.
+//!
+//! The schema history lives here rather than in a Kafka topic that retention can eat: each
+//! version of a table's model is stored with the binlog position where it took effect, so a
+//! restart at any committed offset rebuilds exactly the models in force there
+//! ([`CaptureStore::tables_at`]).
+//!
+//! Writes are durable when they return (WAL, `synchronous=FULL`); they are rare (a connector
+//! change, a DDL, an offset commit every few hundred milliseconds).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Why the capture store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("capture store: cannot {op}: {source}")]
+    Database {
+        op: &'static str,
+        source: sqlx::Error,
+    },
+    #[error("capture store: stored {what} is unreadable: {reason}")]
+    Corrupt { what: &'static str, reason: String },
+}
+
+fn db(op: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |source| StoreError::Database { op, source }
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// A stored connector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredConnector {
+    pub name: String,
+    /// The config as posted (all values strings, as Kafka Connect keeps them).
+    pub config: serde_json::Map<String, serde_json::Value>,
+    /// `RUNNING` or `PAUSED`.
+    pub target_state: String,
+}
+
+/// One version of one table's model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableVersion<T> {
+    pub database: String,
+    pub table: String,
+    /// Where it took effect, as the connector's position text.
+    pub position: String,
+    pub ddl: String,
+    /// `None`: the table was dropped here.
+    pub model: Option<T>,
+}
+
+/// Capture's store.
+#[derive(Debug, Clone)]
+pub struct CaptureStore {
+    pool: SqlitePool,
+}
+
+impl CaptureStore {
+    /// Opens (creating if needed) `<dir>/capture.db` and migrates it.
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| db("create the data directory")(sqlx::Error::Io(e)))?;
+        let url = format!("sqlite://{}", dir.join("capture.db").display());
+        Self::connect(&url).await
+    }
+
+    /// Opens a store at a SQLite URL (`sqlite::memory:` in tests).
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let in_memory = url.contains(":memory:");
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(db("parse the store URL"))?
+            .create_if_missing(true)
+            .synchronous(SqliteSynchronous::Full);
+        let options = if in_memory {
+            options
+        } else {
+            options.journal_mode(SqliteJournalMode::Wal)
+        };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if in_memory { 1 } else { 4 })
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(db("open"))?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the migrations this build knows beyond the file's `user_version`; refuses a
+    /// file written by a newer Sluice.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db("begin the migration"))?;
+        let current: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db("read the format version"))?;
+        let latest = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+        if current > latest {
+            return Err(StoreError::Corrupt {
+                what: "format version",
+                reason: format!(
+                    "the file has version {current}, this Sluice knows up to {latest}: use a newer Sluice"
+                ),
+            });
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            sqlx::raw_sql(sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("apply a migration"))?;
+            sqlx::raw_sql(&format!("PRAGMA user_version = {}", index + 1))
+                .execute(&mut *tx)
+                .await
+                .map_err(db("record the format version"))?;
+        }
+        tx.commit().await.map_err(db("commit the migration"))
+    }
+}
+
+/// Migrations in order; the store's format version is how many have been applied.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+impl CaptureStore {
+    /// Creates or replaces a connector's config; a new connector starts `RUNNING`.
+    pub async fn put_connector(
+        &self,
+        name: &str,
+        config: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        let text = serde_json::Value::Object(config.clone()).to_string();
+        sqlx::query(
+            "INSERT INTO connectors (name, config, target_state, created_at) VALUES ($1, $2, 'RUNNING', $3)
+             ON CONFLICT (name) DO UPDATE SET config = excluded.config",
+        )
+        .bind(name)
+        .bind(text)
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await
+        .map_err(db("save a connector"))?;
+        Ok(())
+    }
+
+    /// Sets `RUNNING` or `PAUSED`.
+    pub async fn set_target_state(&self, name: &str, state: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE connectors SET target_state = $1 WHERE name = $2")
+            .bind(state)
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(db("save a connector state"))?;
+        Ok(())
+    }
+
+    /// Removes a connector with its offsets and history.
+    pub async fn delete_connector(&self, name: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db("begin"))?;
+        for sql in [
+            "DELETE FROM connectors WHERE name = $1",
+            "DELETE FROM offsets WHERE connector = $1",
+            "DELETE FROM table_history WHERE connector = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(name)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("delete a connector"))?;
+        }
+        tx.commit().await.map_err(db("delete a connector"))
+    }
+
+    /// Every stored connector, by name.
+    pub async fn connectors(&self) -> Result<Vec<StoredConnector>, StoreError> {
+        let rows = sqlx::query("SELECT name, config, target_state FROM connectors ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db("list connectors"))?;
+        rows.into_iter()
+            .map(|row| {
+                let config: String = row.get(1);
+                let config = match serde_json::from_str(&config) {
+                    Ok(serde_json::Value::Object(map)) => map,
+                    _ => {
+                        return Err(StoreError::Corrupt {
+                            what: "connector config",
+                            reason: format!(
+                                "connector {} has no JSON object",
+                                row.get::<String, _>(0)
+                            ),
+                        });
+                    }
+                };
+                Ok(StoredConnector {
+                    name: row.get(0),
+                    config,
+                    target_state: row.get(2),
+                })
+            })
+            .collect()
+    }
+
+    /// Commits a connector's offset.
+    pub async fn save_offset<O: Serialize>(
+        &self,
+        connector: &str,
+        offset: &O,
+    ) -> Result<(), StoreError> {
+        let text = serde_json::to_string(offset).map_err(|e| StoreError::Corrupt {
+            what: "offset",
+            reason: e.to_string(),
+        })?;
+        sqlx::query(
+            "INSERT INTO offsets (connector, offset, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (connector) DO UPDATE SET offset = excluded.offset, updated_at = excluded.updated_at",
+        )
+        .bind(connector)
+        .bind(text)
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await
+        .map_err(db("commit an offset"))?;
+        Ok(())
+    }
+
+    /// The last committed offset of a connector.
+    pub async fn offset<O: DeserializeOwned>(
+        &self,
+        connector: &str,
+    ) -> Result<Option<O>, StoreError> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT offset FROM offsets WHERE connector = $1")
+                .bind(connector)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db("read an offset"))?;
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|e| StoreError::Corrupt {
+                what: "offset",
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    /// Records new versions of table models (one DDL may change several tables).
+    pub async fn record_tables<T: Serialize>(
+        &self,
+        connector: &str,
+        versions: &[TableVersion<T>],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db("begin"))?;
+        let next: i64 = sqlx::query_scalar(
+            "SELECT coalesce(max(seq), 0) + 1 FROM table_history WHERE connector = $1",
+        )
+        .bind(connector)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db("record schema history"))?;
+        for (i, v) in versions.iter().enumerate() {
+            let model = v
+                .model
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| StoreError::Corrupt {
+                    what: "table model",
+                    reason: e.to_string(),
+                })?;
+            sqlx::query(
+                "INSERT INTO table_history (connector, seq, database, table_name, position, ddl, table_model)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(connector)
+            .bind(next + i as i64)
+            .bind(&v.database)
+            .bind(&v.table)
+            .bind(&v.position)
+            .bind(&v.ddl)
+            .bind(model)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("record schema history"))?;
+        }
+        tx.commit().await.map_err(db("record schema history"))
+    }
+
+    /// The models in force at `position`: for each table, its last version recorded at or
+    /// before it (`at_or_before` decides the order of position texts). Dropped tables are
+    /// left out.
+    pub async fn tables_at<T: DeserializeOwned>(
+        &self,
+        connector: &str,
+        at_or_before: impl Fn(&str) -> bool,
+    ) -> Result<Vec<TableVersion<T>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT database, table_name, position, ddl, table_model FROM table_history
+             WHERE connector = $1 ORDER BY seq",
+        )
+        .bind(connector)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("read schema history"))?;
+        let mut latest: std::collections::BTreeMap<(String, String), TableVersion<T>> =
+            std::collections::BTreeMap::new();
+        for row in rows {
+            let position: String = row.get(2);
+            if !at_or_before(&position) {
+                continue;
+            }
+            let model: Option<String> = row.get(4);
+            let model = model
+                .map(|m| serde_json::from_str(&m))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt {
+                    what: "table model",
+                    reason: e.to_string(),
+                })?;
+            let v = TableVersion {
+                database: row.get(0),
+                table: row.get(1),
+                position,
+                ddl: row.get(3),
+                model,
+            };
+            latest.insert((v.database.clone(), v.table.clone()), v);
+        }
+        Ok(latest.into_values().filter(|v| v.model.is_some()).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> CaptureStore {
+        CaptureStore::connect("sqlite::memory:")
+            .await
+            .expect("store")
+    }
+
+    #[tokio::test]
+    async fn connectors_keep_config_and_state() {
+        let s = store().await;
+        let mut config = serde_json::Map::new();
+        config.insert("topic.prefix".into(), "db1".into());
+        s.put_connector("c1", &config).await.unwrap();
+        s.set_target_state("c1", "PAUSED").await.unwrap();
+        let all = s.connectors().await.unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].config, config);
+        assert_eq!(all[0].target_state, "PAUSED");
+        s.delete_connector("c1").await.unwrap();
+        assert!(s.connectors().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn offsets_are_replaced_on_commit() {
+        let s = store().await;
+        assert_eq!(s.offset::<u64>("c").await.unwrap(), None);
+        s.save_offset("c", &5u64).await.unwrap();
+        s.save_offset("c", &9u64).await.unwrap();
+        assert_eq!(s.offset::<u64>("c").await.unwrap(), Some(9));
+    }
+
+    #[tokio::test]
+    async fn table_models_in_force_at_a_position_are_the_last_versions_before_it() {
+        let s = store().await;
+        let v = |table: &str, pos: &str, model: Option<u32>| TableVersion {
+            database: "inv".into(),
+            table: table.into(),
+            position: pos.into(),
+            ddl: format!("ddl at {pos}"),
+            model,
+        };
+        s.record_tables("c", &[v("a", "10", Some(1)), v("b", "10", Some(1))])
+            .await
+            .unwrap();
+        s.record_tables("c", &[v("a", "20", Some(2))])
+            .await
+            .unwrap();
+        s.record_tables("c", &[v("b", "30", None)]).await.unwrap();
+        let before = |limit: u64| move |p: &str| p.parse::<u64>().is_ok_and(|p| p <= limit);
+        let at15: Vec<_> = s.tables_at::<u32>("c", before(15)).await.unwrap();
+        assert_eq!(
+            at15.iter().map(|v| v.model).collect::<Vec<_>>(),
+            [Some(1), Some(1)]
+        );
+        let at25: Vec<_> = s.tables_at::<u32>("c", before(25)).await.unwrap();
+        assert_eq!(
+            at25.iter()
+                .map(|v| (v.table.as_str(), v.model))
+                .collect::<Vec<_>>(),
+            [("a", Some(2)), ("b", Some(1))]
+        );
+        let at35: Vec<_> = s.tables_at::<u32>("c", before(35)).await.unwrap();
+        assert_eq!(at35.len(), 1, "dropped tables are gone");
+    }
+}
