@@ -1,0 +1,1 @@
+//! Avro mapping (in progress).
