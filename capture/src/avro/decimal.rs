@@ -163,7 +163,7 @@ mod tests {
             [0, 255, 255, 255, 255, 255, 255, 255, 255]
         );
         let big = "9".repeat(65);
-        assert_eq!(bytes(&big, 0).len(), 27);
+        assert_eq!(bytes(&big, 0).len(), 28); // 216 bits + sign
     }
 
     #[test]
