@@ -25,27 +25,6 @@ pub struct MappingOptions {
     pub binary: BinaryHandlingMode,
 }
 
-impl Default for DecimalHandlingMode {
-    fn default() -> Self {
-        Self::Precise
-    }
-}
-impl Default for TimePrecisionMode {
-    fn default() -> Self {
-        Self::AdaptiveTimeMicroseconds
-    }
-}
-impl Default for BigIntUnsignedHandlingMode {
-    fn default() -> Self {
-        Self::Long
-    }
-}
-impl Default for BinaryHandlingMode {
-    fn default() -> Self {
-        Self::Bytes
-    }
-}
-
 /// How a column's value is written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldKind {

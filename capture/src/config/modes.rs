@@ -4,7 +4,7 @@ use std::fmt;
 
 /// Declares a settings enum with its accepted spellings (first = canonical) and its key.
 macro_rules! setting_enum {
-    ($(#[$m:meta])* $name:ident, $key:literal, { $($(#[$vm:meta])* $variant:ident => [$($s:literal),+]),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, $key:literal, default $default:ident, { $($(#[$vm:meta])* $variant:ident => [$($s:literal),+]),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($(#[$vm])* $variant),+ }
@@ -28,6 +28,12 @@ macro_rules! setting_enum {
             }
         }
 
+        impl Default for $name {
+            fn default() -> Self {
+                Self::$default
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
@@ -44,7 +50,7 @@ macro_rules! first_of {
 
 setting_enum!(
     /// `connector.class`.
-    ConnectorClass, "connector.class", {
+    ConnectorClass, "connector.class", default MySql, {
         MySql => ["io.debezium.connector.mysql.MySqlConnector"],
         MariaDb => ["io.debezium.connector.mariadb.MariaDbConnector"],
     }
@@ -52,7 +58,7 @@ setting_enum!(
 
 setting_enum!(
     /// `snapshot.mode` (reference §4.1). `schema_only` is the deprecated alias of `no_data`.
-    SnapshotMode, "snapshot.mode", {
+    SnapshotMode, "snapshot.mode", default Initial, {
         /// Snapshot schema and data when no offsets exist, then stream.
         Initial => ["initial"],
         /// Snapshot schema and data, then stop.
@@ -81,7 +87,7 @@ impl SnapshotMode {
 
 setting_enum!(
     /// `snapshot.locking.mode` (reference §4.2).
-    SnapshotLockingMode, "snapshot.locking.mode", {
+    SnapshotLockingMode, "snapshot.locking.mode", default Minimal, {
         Minimal => ["minimal"],
         None => ["none"],
     }
@@ -89,7 +95,7 @@ setting_enum!(
 
 setting_enum!(
     /// `decimal.handling.mode` (reference §2).
-    DecimalHandlingMode, "decimal.handling.mode", {
+    DecimalHandlingMode, "decimal.handling.mode", default Precise, {
         Precise => ["precise"],
         Double => ["double"],
         String => ["string"],
@@ -98,7 +104,7 @@ setting_enum!(
 
 setting_enum!(
     /// `time.precision.mode` (reference §2). `adaptive` (deprecated) is not accepted.
-    TimePrecisionMode, "time.precision.mode", {
+    TimePrecisionMode, "time.precision.mode", default AdaptiveTimeMicroseconds, {
         AdaptiveTimeMicroseconds => ["adaptive_time_microseconds"],
         Connect => ["connect"],
     }
@@ -106,7 +112,7 @@ setting_enum!(
 
 setting_enum!(
     /// `bigint.unsigned.handling.mode` (reference §2).
-    BigIntUnsignedHandlingMode, "bigint.unsigned.handling.mode", {
+    BigIntUnsignedHandlingMode, "bigint.unsigned.handling.mode", default Long, {
         Long => ["long"],
         Precise => ["precise"],
     }
@@ -114,7 +120,7 @@ setting_enum!(
 
 setting_enum!(
     /// `binary.handling.mode` (reference §2).
-    BinaryHandlingMode, "binary.handling.mode", {
+    BinaryHandlingMode, "binary.handling.mode", default Bytes, {
         Bytes => ["bytes"],
         Base64 => ["base64"],
         Base64UrlSafe => ["base64-url-safe"],
@@ -124,7 +130,7 @@ setting_enum!(
 
 setting_enum!(
     /// `schema.name.adjustment.mode` / `field.name.adjustment.mode` (reference §1.1).
-    NameAdjustmentMode, "schema.name.adjustment.mode", {
+    NameAdjustmentMode, "schema.name.adjustment.mode", default None, {
         /// No adjustment (Debezium's default since 2.0).
         None => ["none"],
         /// Characters invalid in Avro names become `_`.
@@ -136,7 +142,7 @@ setting_enum!(
 
 setting_enum!(
     /// `database.ssl.mode`.
-    SslMode, "database.ssl.mode", {
+    SslMode, "database.ssl.mode", default Preferred, {
         Disabled => ["disabled", "disable"],
         Preferred => ["preferred", "prefer"],
         Required => ["required", "require"],
