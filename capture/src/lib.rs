@@ -1,13 +1,26 @@
 //! # sluice-capture: MySQL/MariaDB changes as Debezium-shaped Avro on Kafka
 //!
 //! The pipeline, in the order data flows:
+//! - [`config`]: the Debezium MySQL connector configuration, validated
+//!   ([`config::ConnectorConfig`]).
 //! - [`schema`]: the table model ([`schema::Table`], [`schema::Column`], [`schema::DataType`])
 //!   and the catalog of every captured database, kept right by applying each DDL statement.
+//! - [`position`]: binlog positions (file + offset, MySQL GTID sets, MariaDB GTIDs) as values.
+//! - [`value`]: a decoded column value ([`value::ColumnValue`]) as binlog and snapshot rows give it.
+//! - [`avro`]: the Avro key/value schemas Debezium + Confluent's AvroConverter produce for a
+//!   table, and a fast binary encoder of keys and change-event envelopes.
+//! - [`sink`]: where encoded records go (Kafka's idempotent producer, or a discarding sink),
+//!   with acknowledgements tracked so offsets are committed only behind them.
+//! - [`store`]: capture's own durable state: connector configs, committed offsets, and the
+//!   history of table models with the binlog position where each took effect.
 //!
 //! Capture registers schemas through `sluice_proto::RegistryClient` and judges nothing itself:
 //! compatibility is the registry's decision. It must never depend on `sluice-registry`.
 
+pub mod avro;
+pub mod config;
 pub mod position;
 pub mod schema;
 pub mod sink;
 pub mod store;
+pub mod value;

@@ -1,0 +1,33 @@
+//! MySQL tables as the Avro schemas and records Debezium (≥ 3.1 shape) with Confluent's
+//! AvroConverter produces (reference §1, §2).
+//!
+//! - [`TableAvro`]: from a [`Table`](crate::schema::Table) and [`SchemaOptions`] (or a
+//!   [`ConnectorConfig`](crate::config::ConnectorConfig)), the key schema
+//!   `<prefix>.<db>.<table>.Key` (primary key columns in key order; none without a key), the
+//!   row record `…Value` and the envelope `…Envelope` (`before`, `after`, `source`,
+//!   `transaction`, `op`, `ts_ms`, `ts_us`, `ts_ns`; §1.3), each as JSON and canonical text.
+//!   The mapping of column types, handling modes and defaults is in `mapping` and `defaults`
+//!   (§2); the Connect → Avro translation (properties, unions, named references) in `connect`
+//!   (§1.9); topic and name adjustment in [`names`] (§1.1).
+//! - [`encode`]: the binary encoder of keys and envelopes from
+//!   [`ColumnValue`](crate::value::ColumnValue) rows, and [`SourceInfo`] for the source block
+//!   (§1.4).
+//!
+//! Version shape: Source record `connect.version` 1 (3.1+), Envelope `connect.version` 2,
+//! `ts_us`/`ts_ns` optional (2.7+), `transaction` (`event.block`) before `op` (2.7+), snapshot
+//! enum with `first`/`*_in_data_collection` members (observed in current Debezium).
+
+mod connect;
+mod decimal;
+mod defaults;
+pub mod encode;
+mod mapping;
+pub mod names;
+mod schemas;
+mod source;
+mod temporal;
+
+pub use encode::{ChangeEvent, EncodeError, Op};
+pub use mapping::{FieldKind, FieldPlan, MappingOptions, Nullability};
+pub use schemas::{GeneratedSchema, MappingError, SchemaOptions, TableAvro};
+pub use source::{DEBEZIUM_VERSION, SnapshotMarker, SourceInfo, TransactionInfo};
