@@ -14,11 +14,15 @@
 //! - [`store`]: capture's own durable state: connector configs, committed offsets, and the
 //!   history of table models with the binlog position where each took effect.
 //!
+//! - [`connect`]: connectors as Kafka Connect runs them (configs, states, one task each) and
+//!   the Kafka-Connect-compatible REST API.
+//!
 //! Capture registers schemas through `sluice_proto::RegistryClient` and judges nothing itself:
 //! compatibility is the registry's decision. It must never depend on `sluice-registry`.
 
 pub mod avro;
 pub mod config;
+pub mod connect;
 pub mod position;
 pub mod schema;
 pub mod sink;
