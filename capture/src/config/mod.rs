@@ -1,7 +1,7 @@
 //! The Debezium MySQL connector configuration, as Kafka Connect's REST API carries it.
 //!
 //! Two stages: the raw string map (`BTreeMap<String, String>`, or the JSON `config` object of a
-//! `POST /connectors` body via [`RawConfig::from_json`]) is validated into a
+//! `POST /connectors` body via [`ConnectorConfig::from_json`]) is validated into a
 //! [`ConnectorConfig`] by [`ConnectorConfig::parse`]. Every invalid value is reported (not only
 //! the first) as a [`ConfigError`]; unknown keys are [`ConfigWarning`]s, never errors, so a
 //! registration written for Debezium is accepted as is (reference §1, §4, §5 for the keys).
