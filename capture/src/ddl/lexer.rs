@@ -117,7 +117,7 @@ impl Lexer<'_> {
                 b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => self.pos += 1,
                 b'#' => self.skip_line(),
                 b'-' if self.at(self.pos + 1) == b'-'
-                    && (self.at(self.pos + 2) <= b' ' || self.pos + 2 >= self.bytes.len()) =>
+                    && (self.at(self.pos + 2) <= b' ' || self.at(self.pos + 2) == b'-') =>
                 {
                     self.skip_line()
                 }
@@ -166,9 +166,9 @@ impl Lexer<'_> {
 
     /// Whether the previous token ends right here and is a word (so `.5` is `t.5`-like).
     fn after_word(&self) -> bool {
-        self.out.last().is_some_and(|t| {
-            t.end == self.pos && matches!(t.tok, Tok::Word(_) | Tok::Quoted(_))
-        })
+        self.out
+            .last()
+            .is_some_and(|t| t.end == self.pos && matches!(t.tok, Tok::Word(_) | Tok::Quoted(_)))
     }
 
     fn skip_line(&mut self) {
@@ -259,7 +259,13 @@ impl Lexer<'_> {
         match self.at(self.pos) {
             q @ (b'\'' | b'"' | b'`') => {
                 let name = self.quoted(q, q != b'`')?;
-                let prefix = &self.src[start..start + if self.src[start..].starts_with("@@") { 2 } else { 1 }];
+                let prefix = &self.src[start
+                    ..start
+                        + if self.src[start..].starts_with("@@") {
+                            2
+                        } else {
+                            1
+                        }];
                 let text = format!("{prefix}{name}");
                 self.push(Tok::Variable(text), start);
             }
@@ -280,7 +286,9 @@ impl Lexer<'_> {
         if self.at(self.pos) == b'0' && (b1 == b'x' || b1 == b'b') {
             let mut end = self.pos + 2;
             let hex = b1 == b'x';
-            while (hex && self.at(end).is_ascii_hexdigit()) || (!hex && matches!(self.at(end), b'0' | b'1')) {
+            while (hex && self.at(end).is_ascii_hexdigit())
+                || (!hex && matches!(self.at(end), b'0' | b'1'))
+            {
                 end += 1;
             }
             if end > self.pos + 2 && !is_word_byte(self.at(end)) {
@@ -295,7 +303,9 @@ impl Lexer<'_> {
         while self.at(end).is_ascii_digit() {
             end += 1;
         }
-        if self.at(end) == b'.' && !self.src[start..end].is_empty() || self.at(end) == b'.' && start == end {
+        if self.at(end) == b'.' && !self.src[start..end].is_empty()
+            || self.at(end) == b'.' && start == end
+        {
             let mut e2 = end + 1;
             while self.at(e2).is_ascii_digit() {
                 e2 += 1;

@@ -26,8 +26,8 @@ mod statement;
 
 pub use split::split_statements;
 pub use statement::{
-    AlterSpec, ColumnDef, ColumnPosition, CreateTable, DdlStatement, KeyDef, KeyKind,
-    SetVariable, TableOptions, VariableScope,
+    AlterSpec, ColumnDef, ColumnPosition, CreateTable, DdlStatement, KeyDef, KeyKind, SetVariable,
+    TableOptions, VariableScope,
 };
 
 use std::fmt;
@@ -74,7 +74,13 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn make_error(sql: &str, stmt_start: usize, stmt_end: usize, offset: usize, message: String) -> DdlError {
+fn make_error(
+    sql: &str,
+    stmt_start: usize,
+    stmt_end: usize,
+    offset: usize,
+    message: String,
+) -> DdlError {
     let from = floor_boundary(sql, offset.saturating_sub(30).max(stmt_start));
     let to = floor_boundary(sql, (offset + 30).min(stmt_end.max(offset)));
     let mut near = String::new();

@@ -29,7 +29,18 @@ fn has_compound_body(toks: &[Token]) -> bool {
     if is(toks.get(1), ":") || matches!(toks.get(1).map(|t| &t.tok), Some(Tok::Punct(":"))) {
         return true;
     }
-    if !is(toks.first(), "CREATE") {
+    if !(is(toks.first(), "CREATE") || is(toks.first(), "ALTER"))
+        || [
+            "TABLE",
+            "TEMPORARY",
+            "DATABASE",
+            "SCHEMA",
+            "INDEX",
+            "UNIQUE",
+        ]
+        .iter()
+        .any(|k| is(toks.get(1), k))
+    {
         return false;
     }
     // CREATE [OR REPLACE] [DEFINER = user] [AGGREGATE] PROCEDURE|FUNCTION|TRIGGER|EVENT …
@@ -105,7 +116,11 @@ pub fn split_statements(sql: &str) -> Vec<&str> {
     for r in statement_ranges(&toks) {
         // From the first token (or an executable comment opening before it) to the last token
         // (or the executable comment's close after it).
-        let gap_start = if r.start == 0 { 0 } else { toks[r.start - 1].end };
+        let gap_start = if r.start == 0 {
+            0
+        } else {
+            toks[r.start - 1].end
+        };
         let first = toks[r.start].start;
         let gap = &sql[gap_start..first];
         let begin = gap

@@ -12,8 +12,22 @@ use crate::ddl::parser::create::TableElement;
 use crate::ddl::statement::{AlterSpec, DdlStatement, TableOptions};
 
 const PARTITION_OPS: &[&str] = &[
-    "ADD", "DROP", "DISCARD", "IMPORT", "TRUNCATE", "COALESCE", "REORGANIZE", "EXCHANGE",
-    "ANALYZE", "CHECK", "OPTIMIZE", "REBUILD", "REPAIR", "CONVERT", "REMOVE", "UPGRADE",
+    "ADD",
+    "DROP",
+    "DISCARD",
+    "IMPORT",
+    "TRUNCATE",
+    "COALESCE",
+    "REORGANIZE",
+    "EXCHANGE",
+    "ANALYZE",
+    "CHECK",
+    "OPTIMIZE",
+    "REBUILD",
+    "REPAIR",
+    "CONVERT",
+    "REMOVE",
+    "UPGRADE",
 ];
 
 impl Parser<'_> {
@@ -52,7 +66,15 @@ impl Parser<'_> {
     fn alter_database(&mut self) -> PResult<DdlStatement> {
         let mut name = None;
         if self.is_ident()
-            && !self.is_any_kw(&["DEFAULT", "CHARACTER", "CHARSET", "COLLATE", "ENCRYPTION", "READ", "COMMENT"])
+            && !self.is_any_kw(&[
+                "DEFAULT",
+                "CHARACTER",
+                "CHARSET",
+                "COLLATE",
+                "ENCRYPTION",
+                "READ",
+                "COMMENT",
+            ])
         {
             name = Some(self.ident()?);
         }
@@ -132,7 +154,11 @@ impl Parser<'_> {
             }
             "ALTER" => {
                 self.pos += 1;
-                if self.eat_kw("INDEX") || self.eat_kw("KEY") || self.eat_kw("CHECK") || self.eat_kw("CONSTRAINT") {
+                if self.eat_kw("INDEX")
+                    || self.eat_kw("KEY")
+                    || self.eat_kw("CHECK")
+                    || self.eat_kw("CONSTRAINT")
+                {
                     self.skip_to_spec_end()?;
                     specs.push(AlterSpec::Other("ALTER INDEX/CHECK".into()));
                     return Ok(());
@@ -161,6 +187,7 @@ impl Parser<'_> {
             "RENAME" => {
                 self.pos += 1;
                 if self.eat_kw("COLUMN") {
+                    let _ = self.eat_if_exists();
                     let from = self.ident()?;
                     self.expect_kw("TO")?;
                     let to = self.ident()?;

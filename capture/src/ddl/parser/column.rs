@@ -13,19 +13,39 @@ use crate::ddl::statement::{ColumnDef, ColumnPosition};
 use crate::schema::{Column, ColumnDefault, DataType, GeometryKind, LobSize};
 
 /// Functions that mean "the current timestamp" in a DEFAULT or ON UPDATE clause.
-const NOW_SYNONYMS: &[&str] = &[
-    "CURRENT_TIMESTAMP",
-    "NOW",
-    "LOCALTIME",
-    "LOCALTIMESTAMP",
-];
+const NOW_SYNONYMS: &[&str] = &["CURRENT_TIMESTAMP", "NOW", "LOCALTIME", "LOCALTIMESTAMP"];
 
 /// Words that end a DEFAULT expression written without parentheses.
 const ATTRIBUTE_WORDS: &[&str] = &[
-    "NOT", "NULL", "ON", "AUTO_INCREMENT", "COMMENT", "PRIMARY", "UNIQUE", "KEY", "COLLATE",
-    "CHARACTER", "CHARSET", "GENERATED", "AS", "REFERENCES", "CHECK", "CONSTRAINT",
-    "COLUMN_FORMAT", "STORAGE", "INVISIBLE", "VISIBLE", "FIRST", "AFTER", "WITH", "WITHOUT",
-    "SERIAL", "DEFAULT", "ENGINE_ATTRIBUTE", "SECONDARY_ENGINE_ATTRIBUTE", "SRID",
+    "NOT",
+    "NULL",
+    "ON",
+    "AUTO_INCREMENT",
+    "COMMENT",
+    "PRIMARY",
+    "UNIQUE",
+    "KEY",
+    "COLLATE",
+    "CHARACTER",
+    "CHARSET",
+    "GENERATED",
+    "AS",
+    "REFERENCES",
+    "CHECK",
+    "CONSTRAINT",
+    "COLUMN_FORMAT",
+    "STORAGE",
+    "INVISIBLE",
+    "VISIBLE",
+    "FIRST",
+    "AFTER",
+    "WITH",
+    "WITHOUT",
+    "SERIAL",
+    "DEFAULT",
+    "ENGINE_ATTRIBUTE",
+    "SECONDARY_ENGINE_ATTRIBUTE",
+    "SRID",
 ];
 
 impl Parser<'_> {
@@ -323,9 +343,7 @@ impl Parser<'_> {
                     self.eat_eq();
                     def.column.collation = Some(self.name_or_string()?);
                 }
-                "CHARACTER" | "CHAR" | "CHARSET"
-                    if w == "CHARSET" || self.is_kw_at(1, "SET") =>
-                {
+                "CHARACTER" | "CHAR" | "CHARSET" if w == "CHARSET" || self.is_kw_at(1, "SET") => {
                     self.pos += 1;
                     if w != "CHARSET" {
                         self.expect_kw("SET")?;
@@ -364,10 +382,19 @@ impl Parser<'_> {
                         self.expect_kw("ALWAYS")?;
                     }
                     self.expect_kw("AS")?;
+                    if self.eat_kw("ROW") {
+                        // MariaDB system-versioning period columns: stored, not generated.
+                        if !(self.eat_kw("START") || self.eat_kw("END")) {
+                            return self.expected("START or END");
+                        }
+                        continue;
+                    }
                     if !self.skip_parens()? {
                         return self.expected("'(' after AS");
                     }
-                    let _ = self.eat_kw("VIRTUAL") || self.eat_kw("STORED") || self.eat_kw("PERSISTENT");
+                    let _ = self.eat_kw("VIRTUAL")
+                        || self.eat_kw("STORED")
+                        || self.eat_kw("PERSISTENT");
                     def.column.generated = true;
                 }
                 "VIRTUAL" | "STORED" | "PERSISTENT" | "VISIBLE" | "INVISIBLE" => self.pos += 1,
@@ -416,7 +443,8 @@ impl Parser<'_> {
         loop {
             if self.eat_kw("MATCH") {
                 self.ident()?;
-            } else if self.is_kw("ON") && (self.is_kw_at(1, "DELETE") || self.is_kw_at(1, "UPDATE")) {
+            } else if self.is_kw("ON") && (self.is_kw_at(1, "DELETE") || self.is_kw_at(1, "UPDATE"))
+            {
                 self.pos += 2;
                 if !(self.eat_kw("RESTRICT")
                     || self.eat_kw("CASCADE")
@@ -446,7 +474,9 @@ impl Parser<'_> {
                 self.pos += 1;
                 ColumnDefault::Literal(n.clone())
             }
-            Some(Tok::Punct(sign @ ("-" | "+"))) if matches!(self.peek_at(1), Some(Tok::Number(_))) => {
+            Some(Tok::Punct(sign @ ("-" | "+")))
+                if matches!(self.peek_at(1), Some(Tok::Number(_))) =>
+            {
                 let n = match self.peek_at(1) {
                     Some(Tok::Number(n)) => n.clone(),
                     _ => String::new(),
@@ -491,7 +521,9 @@ impl Parser<'_> {
         let mut any = false;
         while matches!(
             self.peek(),
-            Some(Tok::Punct("+" | "-" | "*" | "/" | "%" | "||" | "&" | "|" | "^"))
+            Some(Tok::Punct(
+                "+" | "-" | "*" | "/" | "%" | "||" | "&" | "|" | "^"
+            ))
         ) {
             any = true;
             self.pos += 1;

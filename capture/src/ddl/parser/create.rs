@@ -8,9 +8,7 @@
 
 use super::{PResult, Parser};
 use crate::ddl::lexer::Tok;
-use crate::ddl::statement::{
-    ColumnDef, CreateTable, DdlStatement, KeyDef, KeyKind, TableOptions,
-};
+use crate::ddl::statement::{ColumnDef, CreateTable, DdlStatement, KeyDef, KeyKind, TableOptions};
 
 /// One element of a `CREATE TABLE (…)` list or of `ALTER TABLE … ADD`.
 pub(super) enum TableElement {
@@ -22,8 +20,23 @@ pub(super) enum TableElement {
 
 /// Objects whose CREATE/ALTER/DROP is recognised and skipped.
 pub(super) const OTHER_OBJECTS: &[&str] = &[
-    "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "USER", "ROLE", "SERVER", "TABLESPACE",
-    "LOGFILE", "SEQUENCE", "SPATIAL", "RESOURCE", "PACKAGE", "AGGREGATE", "UNDO", "INSTANCE",
+    "VIEW",
+    "PROCEDURE",
+    "FUNCTION",
+    "TRIGGER",
+    "EVENT",
+    "USER",
+    "ROLE",
+    "SERVER",
+    "TABLESPACE",
+    "LOGFILE",
+    "SEQUENCE",
+    "SPATIAL",
+    "RESOURCE",
+    "PACKAGE",
+    "AGGREGATE",
+    "UNDO",
+    "INSTANCE",
 ];
 
 impl Parser<'_> {
@@ -140,8 +153,7 @@ impl Parser<'_> {
 
     /// `PARTITION BY …` (with optional partition definitions): skipped whole, up to a SELECT.
     pub(super) fn partition_clause(&mut self) -> PResult<()> {
-        while !self.at_end() && !self.is_kw("SELECT") && !self.is_kw("AS") && !self.is_kw("WITH")
-        {
+        while !self.at_end() && !self.is_kw("SELECT") && !self.is_kw("AS") && !self.is_kw("WITH") {
             if !self.skip_parens()? {
                 self.pos += 1;
             }
@@ -156,9 +168,17 @@ impl Parser<'_> {
             return Ok(TableElement::Other);
         }
         let is_key_word = self.is_any_kw(&[
-            "CONSTRAINT", "PRIMARY", "UNIQUE", "INDEX", "KEY", "FULLTEXT", "SPATIAL", "FOREIGN",
+            "CONSTRAINT",
+            "PRIMARY",
+            "UNIQUE",
+            "INDEX",
+            "KEY",
+            "FULLTEXT",
+            "SPATIAL",
+            "FOREIGN",
             "CHECK",
-        ]) || (self.is_kw("VECTOR") && (self.is_kw_at(1, "INDEX") || self.is_kw_at(1, "KEY")));
+        ]) || (self.is_kw("VECTOR")
+            && (self.is_kw_at(1, "INDEX") || self.is_kw_at(1, "KEY")));
         if !is_key_word {
             return Ok(TableElement::Column(self.column_def()?));
         }
@@ -315,7 +335,10 @@ impl Parser<'_> {
             }
             let save = self.pos;
             let default = self.eat_kw("DEFAULT");
-            if self.eat_kws(&["CHARACTER", "SET"]) || self.eat_kw("CHARSET") {
+            if self.eat_kws(&["CHARACTER", "SET"])
+                || self.eat_kws(&["CHAR", "SET"])
+                || self.eat_kw("CHARSET")
+            {
                 self.eat_eq();
                 o.charset = Some(self.name_or_string()?);
             } else if self.eat_kw("COLLATE") {
@@ -343,7 +366,11 @@ impl Parser<'_> {
             } else if self.eat_kw("UNION") {
                 self.eat_eq();
                 self.skip_parens()?;
-            } else if self.is_table_option_word() {
+            } else if self.is_table_option_word()
+                || (self.is_ident()
+                    && self.is_punct_at(1, "=")
+                    && !self.is_any_kw(&["ALGORITHM", "LOCK"]))
+            {
                 self.pos += 1;
                 if self.eat_punct("=") || self.option_value_follows() {
                     self.option_value()?;
@@ -357,13 +384,39 @@ impl Parser<'_> {
 
     fn is_table_option_word(&self) -> bool {
         const WORDS: &[&str] = &[
-            "ENGINE", "TYPE", "AUTO_INCREMENT", "AVG_ROW_LENGTH", "CHECKSUM", "TABLE_CHECKSUM",
-            "COMPRESSION", "CONNECTION", "DELAY_KEY_WRITE", "ENCRYPTION", "INSERT_METHOD",
-            "KEY_BLOCK_SIZE", "MAX_ROWS", "MIN_ROWS", "PACK_KEYS", "PASSWORD", "ROW_FORMAT",
-            "STATS_AUTO_RECALC", "STATS_PERSISTENT", "STATS_SAMPLE_PAGES", "STORAGE",
-            "PAGE_CHECKSUM", "PAGE_COMPRESSED", "PAGE_COMPRESSION_LEVEL", "IETF_QUOTES",
-            "TRANSACTIONAL", "ENCRYPTED", "ENCRYPTION_KEY_ID", "SECONDARY_ENGINE",
-            "ENGINE_ATTRIBUTE", "SECONDARY_ENGINE_ATTRIBUTE", "AUTOEXTEND_SIZE", "SEQUENCE",
+            "ENGINE",
+            "TYPE",
+            "AUTO_INCREMENT",
+            "AVG_ROW_LENGTH",
+            "CHECKSUM",
+            "TABLE_CHECKSUM",
+            "COMPRESSION",
+            "CONNECTION",
+            "DELAY_KEY_WRITE",
+            "ENCRYPTION",
+            "INSERT_METHOD",
+            "KEY_BLOCK_SIZE",
+            "MAX_ROWS",
+            "MIN_ROWS",
+            "PACK_KEYS",
+            "PASSWORD",
+            "ROW_FORMAT",
+            "STATS_AUTO_RECALC",
+            "STATS_PERSISTENT",
+            "STATS_SAMPLE_PAGES",
+            "STORAGE",
+            "PAGE_CHECKSUM",
+            "PAGE_COMPRESSED",
+            "PAGE_COMPRESSION_LEVEL",
+            "IETF_QUOTES",
+            "TRANSACTIONAL",
+            "ENCRYPTED",
+            "ENCRYPTION_KEY_ID",
+            "SECONDARY_ENGINE",
+            "ENGINE_ATTRIBUTE",
+            "SECONDARY_ENGINE_ATTRIBUTE",
+            "AUTOEXTEND_SIZE",
+            "SEQUENCE",
             "START",
         ];
         self.word_at(0)
@@ -398,7 +451,9 @@ impl Parser<'_> {
                 self.option_value()
             }
             Some(Tok::Punct("(")) => self.skip_parens().map(|_| ()),
-            Some(Tok::Number(_) | Tok::Str(_) | Tok::Word(_) | Tok::Quoted(_) | Tok::DoubleQuoted(_)) => {
+            Some(
+                Tok::Number(_) | Tok::Str(_) | Tok::Word(_) | Tok::Quoted(_) | Tok::DoubleQuoted(_),
+            ) => {
                 self.pos += 1;
                 Ok(())
             }

@@ -309,9 +309,11 @@ impl<'a> Parser<'a> {
         Ok(out)
     }
 
+    /// A length or precision. A fraction (`DECIMAL(19.5)`, which MySQL's grammar accepts) is
+    /// truncated.
     fn number_u32(&mut self) -> PResult<u32> {
         match self.peek() {
-            Some(Tok::Number(n)) => match n.parse::<u32>() {
+            Some(Tok::Number(n)) => match n.split('.').next().unwrap_or_default().parse::<u32>() {
                 Ok(v) => {
                     self.pos += 1;
                     Ok(v)

@@ -6,13 +6,71 @@ use crate::ddl::statement::{DdlStatement, SetVariable, VariableScope};
 
 /// Leading keywords of statements that never change the table model.
 pub(super) const SKIPPED_LEADING: &[&str] = &[
-    "SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "VALUES", "TABLE", "CALL", "DO",
-    "HANDLER", "LOAD", "GRANT", "REVOKE", "FLUSH", "ANALYZE", "OPTIMIZE", "REPAIR", "CHECK",
-    "CHECKSUM", "KILL", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK",
-    "SAVEPOINT", "RELEASE", "START", "XA", "LOCK", "UNLOCK", "PREPARE", "EXECUTE", "DEALLOCATE",
-    "INSTALL", "UNINSTALL", "RESET", "PURGE", "CHANGE", "STOP", "CACHE", "SHUTDOWN", "RESTART",
-    "CLONE", "HELP", "BINLOG", "IMPORT", "SIGNAL", "RESIGNAL", "GET", "BACKUP", "RETURN",
-    "DECLARE", "OPEN", "CLOSE", "FETCH", "LEAVE", "ITERATE", "IF", "CASE", "LOOP", "WHILE",
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "REPLACE",
+    "WITH",
+    "VALUES",
+    "TABLE",
+    "CALL",
+    "DO",
+    "HANDLER",
+    "LOAD",
+    "GRANT",
+    "REVOKE",
+    "FLUSH",
+    "ANALYZE",
+    "OPTIMIZE",
+    "REPAIR",
+    "CHECK",
+    "CHECKSUM",
+    "KILL",
+    "SHOW",
+    "DESCRIBE",
+    "DESC",
+    "EXPLAIN",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE",
+    "START",
+    "XA",
+    "LOCK",
+    "UNLOCK",
+    "PREPARE",
+    "EXECUTE",
+    "DEALLOCATE",
+    "INSTALL",
+    "UNINSTALL",
+    "RESET",
+    "PURGE",
+    "CHANGE",
+    "STOP",
+    "CACHE",
+    "SHUTDOWN",
+    "RESTART",
+    "CLONE",
+    "HELP",
+    "BINLOG",
+    "IMPORT",
+    "SIGNAL",
+    "RESIGNAL",
+    "GET",
+    "BACKUP",
+    "RETURN",
+    "DECLARE",
+    "OPEN",
+    "CLOSE",
+    "FETCH",
+    "LEAVE",
+    "ITERATE",
+    "IF",
+    "CASE",
+    "LOOP",
+    "WHILE",
     "REPEAT",
 ];
 
@@ -104,8 +162,15 @@ impl Parser<'_> {
     /// `SET TRANSACTION`, `PASSWORD`, `ROLE`, `DEFAULT ROLE`, `STATEMENT … FOR` are skipped.
     pub(super) fn set(&mut self) -> PResult<DdlStatement> {
         self.expect_kw("SET")?;
-        if self.is_any_kw(&["TRANSACTION", "PASSWORD", "ROLE", "DEFAULT", "STATEMENT", "RESOURCE"])
-            || (self.is_any_kw(&["GLOBAL", "SESSION", "LOCAL"]) && self.is_kw_at(1, "TRANSACTION"))
+        if self.is_any_kw(&[
+            "TRANSACTION",
+            "PASSWORD",
+            "ROLE",
+            "DEFAULT",
+            "STATEMENT",
+            "RESOURCE",
+        ]) || (self.is_any_kw(&["GLOBAL", "SESSION", "LOCAL"])
+            && self.is_kw_at(1, "TRANSACTION"))
         {
             return self.skip_statement("SET");
         }
@@ -131,7 +196,11 @@ impl Parser<'_> {
             if self.eat_kw("COLLATE") {
                 self.name_or_string()?;
             }
-            for name in ["character_set_client", "character_set_connection", "character_set_results"] {
+            for name in [
+                "character_set_client",
+                "character_set_connection",
+                "character_set_results",
+            ] {
                 vars.push(SetVariable {
                     scope,
                     name: name.into(),
