@@ -113,10 +113,10 @@ pub fn parse(sql: &str, default_db: Option<&str>) -> Result<Vec<DdlStatement>, D
     for range in split::statement_ranges(&toks) {
         let stmt_toks = &toks[range.clone()];
         let mut p = parser::Parser::new(sql, stmt_toks, db.take());
-        let result = p.statement();
+        let result = p.statements();
         db = p.default_db.take();
         match result {
-            Ok(s) => out.push(s),
+            Ok(s) => out.extend(s),
             Err(e) => {
                 let start = stmt_toks.first().map_or(0, |t| t.start);
                 let end = stmt_toks.last().map_or(sql.len(), |t| t.end);

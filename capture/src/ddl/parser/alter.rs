@@ -99,16 +99,14 @@ impl Parser<'_> {
             let _ = self.eat_kw("NOWAIT");
         }
         let mut specs = Vec::new();
-        while !self.at_end() {
+        while !self.at_end() && !self.at_statement_start() {
             if self.is_kw("PARTITION") && self.is_kw_at(1, "BY") {
                 self.partition_clause()?;
                 specs.push(AlterSpec::Other("PARTITION BY".into()));
                 break;
             }
             self.alter_spec(&mut specs)?;
-            if !self.eat_punct(",") && self.at_end() {
-                break;
-            }
+            let _ = self.eat_punct(",");
         }
         Ok(DdlStatement::AlterTable { table, specs })
     }

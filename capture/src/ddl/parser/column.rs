@@ -179,7 +179,8 @@ impl Parser<'_> {
             "DECIMAL" | "DEC" | "NUMERIC" | "FIXED" | "NUMBER" => {
                 let (p, s) = self.precision_scale()?;
                 DataType::Decimal {
-                    precision: p.unwrap_or(10),
+                    // DECIMAL(0) is DECIMAL(10): MySQL's default precision.
+                    precision: p.filter(|p| *p > 0).unwrap_or(10),
                     scale: s.unwrap_or(0),
                     unsigned: self.sign_flags(),
                 }
@@ -200,13 +201,13 @@ impl Parser<'_> {
                 let national_char = w == "NATIONAL";
                 if national_char && !(self.eat_kw("CHAR") || self.eat_kw("CHARACTER")) {
                     if self.eat_kw("VARCHAR") || self.eat_kw("VARCHARACTER") {
-                        col.charset = Some("utf8mb3".into());
+                        col.charset = Some("utf8".into());
                         col.data_type = DataType::VarChar(self.paren_u32()?.unwrap_or(0));
                         return Ok(false);
                     }
                     return self.expected("CHAR or VARCHAR after NATIONAL");
                 }
-                col.charset = Some("utf8mb3".into());
+                col.charset = Some("utf8".into());
                 if self.eat_kw("VARYING") || self.eat_kw("VARCHAR") {
                     DataType::VarChar(self.paren_u32()?.unwrap_or(0))
                 } else {
@@ -214,7 +215,7 @@ impl Parser<'_> {
                 }
             }
             "NVARCHAR" => {
-                col.charset = Some("utf8mb3".into());
+                col.charset = Some("utf8".into());
                 DataType::VarChar(self.paren_u32()?.unwrap_or(0))
             }
             "VARCHAR" | "VARCHARACTER" | "VARCHAR2" | "NVARCHAR2" => {

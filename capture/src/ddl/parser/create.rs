@@ -135,7 +135,7 @@ impl Parser<'_> {
         }
         let _ = self.eat_kw("IGNORE") || self.eat_kw("REPLACE");
         let _ = self.eat_kw("AS");
-        if !self.at_end() {
+        if !self.at_end() && !self.at_statement_start() {
             if self.is_kw("SELECT")
                 || self.is_kw("WITH")
                 || self.is_kw("TABLE")

@@ -327,13 +327,33 @@ impl<'a> Parser<'a> {
 
     // ---- statements ----
 
-    /// Parse one statement (the whole token slice).
-    pub(crate) fn statement(&mut self) -> PResult<DdlStatement> {
-        let stmt = self.statement_inner()?;
-        if !self.at_end() {
-            return self.expected("the end of the statement");
+    /// Parse the statements of the token slice: normally one, but MySQL's grammar (and
+    /// Debezium's) also accepts table DDL statements written one after the other without `;`.
+    pub(crate) fn statements(&mut self) -> PResult<Vec<DdlStatement>> {
+        let mut out = vec![self.statement_inner()?];
+        while !self.at_end() {
+            if !self.at_statement_start() {
+                return self.expected("the end of the statement");
+            }
+            out.push(self.statement_inner()?);
         }
-        Ok(stmt)
+        Ok(out)
+    }
+
+    /// Whether a new table/database DDL statement starts here (used to end one without `;`).
+    pub(super) fn at_statement_start(&self) -> bool {
+        let object = |n: usize| {
+            ["TABLE", "DATABASE", "SCHEMA", "TEMPORARY"]
+                .iter()
+                .any(|k| self.is_kw_at(n, k))
+        };
+        (self.is_kw("CREATE")
+            && (object(1)
+                || self.is_kw_at(1, "OR")
+                || self.is_kw_at(1, "UNIQUE")
+                || self.is_kw_at(1, "INDEX")))
+            || ((self.is_kw("ALTER") || self.is_kw("DROP") || self.is_kw("RENAME")) && object(1))
+            || (self.is_kw("TRUNCATE") && self.is_kw_at(1, "TABLE"))
     }
 
     fn statement_inner(&mut self) -> PResult<DdlStatement> {
