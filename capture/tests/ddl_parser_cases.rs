@@ -204,10 +204,10 @@ impl TestState {
                             for c in changes {
                                 // Until a hint names another, the assertions are about the
                                 // first table the test creates.
-                                if let TableChange::Created(id) | TableChange::Reload(id) = c {
-                                    if self.current.is_none() {
-                                        self.current = Some(id);
-                                    }
+                                if let TableChange::Created(id) | TableChange::Reload(id) = c
+                                    && self.current.is_none()
+                                {
+                                    self.current = Some(id);
                                 }
                             }
                         }
@@ -405,15 +405,17 @@ fn replay(path: &Path, tally: &mut Tally) {
                     }
                 }
             }
-        } else if line.starts_with("--") {
-        } else if st.just_parsed
-            && !line.trim().is_empty()
-            && !line.contains(' ')
-            && st.hint(line.trim())
-        {
-        } else if chunk.is_empty() && is_java_argument(line) {
-            // A value the Java test passed to the parser (e.g. a table filter), not SQL.
         } else {
+            let comment = line.starts_with("--");
+            // A bare table name after a parse marker says which table is asserted on.
+            let bare = !line.trim().is_empty() && !line.contains(' ');
+            let hint = st.just_parsed && bare && st.hint(line.trim());
+            // A value the Java test passed to the parser (e.g. a table filter).
+            let java_argument = chunk.is_empty() && is_java_argument(line);
+            let is_sql = !(comment || hint || java_argument);
+            if !is_sql {
+                continue;
+            }
             st.just_parsed = false;
             chunk.push_str(line);
             chunk.push('\n');

@@ -126,3 +126,6 @@ pub fn parse(sql: &str, default_db: Option<&str>) -> Result<Vec<DdlStatement>, D
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,7 @@
 use super::lexer::{Tok, Token};
 use std::ops::Range;
 
-fn word<'t>(t: Option<&'t Token>) -> Option<&'t str> {
+fn word(t: Option<&Token>) -> Option<&str> {
     match t.map(|t| &t.tok) {
         Some(Tok::Word(w)) => Some(w.as_str()),
         _ => None,

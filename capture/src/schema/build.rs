@@ -55,7 +55,7 @@ pub(super) fn create_table(
         t.columns
             .push(resolve_column(def.column.clone(), &t.charset));
         if def.primary_key {
-            set_primary_key(&mut t, &[def.column.name.clone()])?;
+            set_primary_key(&mut t, std::slice::from_ref(&def.column.name))?;
         }
         if def.unique {
             keys.unique.push(inline_unique(def));
@@ -144,7 +144,7 @@ pub(super) fn alter_table(
                 let col = resolve_column(def.column.clone(), &t.charset);
                 insert_at(&mut t, col, position)?;
                 if def.primary_key {
-                    set_primary_key(&mut t, &[def.column.name.clone()])?;
+                    set_primary_key(&mut t, std::slice::from_ref(&def.column.name))?;
                     keys.explicit_primary_key();
                 }
                 if def.unique {
@@ -201,7 +201,7 @@ pub(super) fn alter_table(
                 }
                 keys.rename_column(old_name, &new_name);
                 if def.primary_key {
-                    set_primary_key(&mut t, &[new_name.clone()])?;
+                    set_primary_key(&mut t, std::slice::from_ref(&new_name))?;
                     keys.explicit_primary_key();
                 }
                 if def.unique {

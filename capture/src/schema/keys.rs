@@ -110,10 +110,10 @@ impl TableKeys {
                 k.name = to.to_string();
             }
         }
-        if let Some(p) = &mut self.promoted_from {
-            if p.eq_ignore_ascii_case(from) {
-                *p = to.to_string();
-            }
+        if let Some(p) = &mut self.promoted_from
+            && p.eq_ignore_ascii_case(from)
+        {
+            *p = to.to_string();
         }
     }
 }

@@ -16,3 +16,6 @@ mod model;
 
 pub use catalog::{Catalog, SchemaError, TableChange};
 pub use model::{Column, ColumnDefault, DataType, Database, GeometryKind, LobSize, Table, TableId};
+
+#[cfg(test)]
+mod tests;

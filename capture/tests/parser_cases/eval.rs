@@ -358,8 +358,10 @@ pub(crate) fn type_name_matches(dt: &DataType, name: &str) -> bool {
     let parsed = ddl::parse(&format!("CREATE TABLE x (c {name})"), None)
         .ok()
         .and_then(|mut s| s.pop());
-    if let Some(ddl::DdlStatement::CreateTable(c)) = parsed {
-        if let Some(col) = c.columns.first() {
+    if let Some(ddl::DdlStatement::CreateTable(c)) = parsed
+        && let Some(col) = c.columns.first()
+    {
+        {
             let (a, b) = (&col.column.data_type, dt);
             return std::mem::discriminant(a) == std::mem::discriminant(b)
                 && unsigned(a) == unsigned(b);

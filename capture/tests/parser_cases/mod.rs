@@ -24,15 +24,15 @@ pub(crate) fn assert_column(ctx: &Ctx<'_>, args: &[Expr]) -> Result<(bool, Strin
         return Ok((false, format!("no column {name}")));
     };
     let mut problems = Vec::new();
-    if let Val::Str(tn) = &vals[2] {
-        if !type_name_matches(&c.data_type, tn) {
-            problems.push(format!("type {:?}", c.data_type));
-        }
+    if let Val::Str(tn) = &vals[2]
+        && !type_name_matches(&c.data_type, tn)
+    {
+        problems.push(format!("type {:?}", c.data_type));
     }
-    if let Val::Jdbc(j) = &vals[3] {
-        if !jdbc_equivalent(j, jdbc_type(&c.data_type)) {
-            problems.push(format!("jdbc {}", jdbc_type(&c.data_type)));
-        }
+    if let Val::Jdbc(j) = &vals[3]
+        && !jdbc_equivalent(j, jdbc_type(&c.data_type))
+    {
+        problems.push(format!("jdbc {}", jdbc_type(&c.data_type)));
     }
     if vals[4] != Val::Int(length(&c.data_type)) {
         problems.push(format!("length {}", length(&c.data_type)));

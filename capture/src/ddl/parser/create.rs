@@ -192,10 +192,11 @@ impl Parser<'_> {
     /// `None` for CHECK.
     pub(super) fn key_def(&mut self) -> PResult<Option<KeyDef>> {
         let mut name = None;
-        if self.eat_kw("CONSTRAINT") {
-            if !self.is_any_kw(&["PRIMARY", "UNIQUE", "FOREIGN", "CHECK"]) && self.is_ident() {
-                name = Some(self.ident()?);
-            }
+        if self.eat_kw("CONSTRAINT")
+            && !self.is_any_kw(&["PRIMARY", "UNIQUE", "FOREIGN", "CHECK"])
+            && self.is_ident()
+        {
+            name = Some(self.ident()?);
         }
         if self.eat_kw("CHECK") {
             if !self.skip_parens()? {
@@ -215,7 +216,7 @@ impl Parser<'_> {
             KeyKind::Foreign
         } else {
             let _ = self.eat_kw("FULLTEXT") || self.eat_kw("SPATIAL") || self.eat_kw("VECTOR");
-            if !(self.eat_kw("INDEX") || self.eat_kw("KEY")) && !self.is_punct("(") {
+            if !(self.eat_kw("INDEX") || self.eat_kw("KEY") || self.is_punct("(")) {
                 return self.expected("INDEX or KEY");
             }
             KeyKind::Plain
@@ -445,11 +446,10 @@ impl Parser<'_> {
     }
 
     fn option_value(&mut self) -> PResult<()> {
+        while self.is_punct("-") {
+            self.pos += 1;
+        }
         match self.peek() {
-            Some(Tok::Punct("-")) => {
-                self.pos += 1;
-                self.option_value()
-            }
             Some(Tok::Punct("(")) => self.skip_parens().map(|_| ()),
             Some(
                 Tok::Number(_) | Tok::Str(_) | Tok::Word(_) | Tok::Quoted(_) | Tok::DoubleQuoted(_),
