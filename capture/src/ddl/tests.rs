@@ -109,6 +109,14 @@ fn alter_specs_keep_their_order_and_options_are_other() {
 }
 
 #[test]
+fn set_statement_for_applies_the_inner_statement() {
+    assert!(matches!(
+        one("SET STATEMENT max_statement_time = 60 FOR ALTER TABLE t ADD c INT"),
+        DdlStatement::AlterTable { .. }
+    ));
+}
+
+#[test]
 fn errors_name_the_offset_and_the_text_there() {
     let e = parse("CREATE TABLE t (a INT, b FOO(3))", None).unwrap_err();
     assert_eq!(e.offset, 25);

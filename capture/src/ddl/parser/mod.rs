@@ -357,7 +357,7 @@ impl<'a> Parser<'a> {
             || (self.is_kw("TRUNCATE") && self.is_kw_at(1, "TABLE"))
     }
 
-    fn statement_inner(&mut self) -> PResult<DdlStatement> {
+    pub(super) fn statement_inner(&mut self) -> PResult<DdlStatement> {
         let Some(first) = self.word_at(0) else {
             if self.is_punct("(") {
                 return self.skip_statement("SELECT");

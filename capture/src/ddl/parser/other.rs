@@ -162,15 +162,18 @@ impl Parser<'_> {
     /// `SET TRANSACTION`, `PASSWORD`, `ROLE`, `DEFAULT ROLE`, `STATEMENT … FOR` are skipped.
     pub(super) fn set(&mut self) -> PResult<DdlStatement> {
         self.expect_kw("SET")?;
-        if self.is_any_kw(&[
-            "TRANSACTION",
-            "PASSWORD",
-            "ROLE",
-            "DEFAULT",
-            "STATEMENT",
-            "RESOURCE",
-        ]) || (self.is_any_kw(&["GLOBAL", "SESSION", "LOCAL"])
-            && self.is_kw_at(1, "TRANSACTION"))
+        if self.eat_kw("STATEMENT") {
+            // MariaDB `SET STATEMENT var = value, … FOR <statement>`: the statement counts.
+            while !self.at_end() && !self.is_kw("FOR") {
+                if !self.skip_parens()? {
+                    self.pos += 1;
+                }
+            }
+            self.expect_kw("FOR")?;
+            return self.statement_inner();
+        }
+        if self.is_any_kw(&["TRANSACTION", "PASSWORD", "ROLE", "DEFAULT", "RESOURCE"])
+            || (self.is_any_kw(&["GLOBAL", "SESSION", "LOCAL"]) && self.is_kw_at(1, "TRANSACTION"))
         {
             return self.skip_statement("SET");
         }
