@@ -178,7 +178,8 @@ pub enum DdlStatement {
         name: String,
     },
     Use(String),
-    /// `SET` of system variables (user variables and `SET TRANSACTION`/`PASSWORD`/… are skipped).
+    /// `SET` assignments of system and user variables (`SET TRANSACTION`, `PASSWORD`, `ROLE`,
+    /// `DEFAULT ROLE` are `Skipped`; `SET STATEMENT … FOR s` is `s`).
     /// `SET NAMES x` gives `character_set_client`, `_connection` and `_results`;
     /// `SET CHARACTER SET x` the same.
     SetVariables(Vec<SetVariable>),
