@@ -80,7 +80,10 @@ fn run_file(path: &Path) -> Counts {
                 for s in parsed {
                     counts.statements += 1;
                     match &s {
-                        DdlStatement::Skipped { .. } => counts.skipped += 1,
+                        // SET is parsed (charset variables) but is not table DDL.
+                        DdlStatement::Skipped { .. } | DdlStatement::SetVariables(_) => {
+                            counts.skipped += 1
+                        }
                         DdlStatement::Use(db) => current_db = Some(db.clone()),
                         _ => counts.table_model += 1,
                     }
