@@ -3,6 +3,9 @@
 //! The pipeline, in the order data flows:
 //! - [`config`]: the Debezium MySQL connector configuration, validated
 //!   ([`config::ConnectorConfig`]).
+//! - [`ddl`]: the MySQL/MariaDB DDL parser: [`ddl::parse`] turns a QUERY event's SQL into
+//!   [`ddl::DdlStatement`]s (table-model statements parsed, everything else recognised and
+//!   skipped).
 //! - [`schema`]: the table model ([`schema::Table`], [`schema::Column`], [`schema::DataType`])
 //!   and the catalog of every captured database, kept right by applying each DDL statement.
 //! - [`position`]: binlog positions (file + offset, MySQL GTID sets, MariaDB GTIDs) as values.
@@ -13,7 +16,6 @@
 //!   with acknowledgements tracked so offsets are committed only behind them.
 //! - [`store`]: capture's own durable state: connector configs, committed offsets, and the
 //!   history of table models with the binlog position where each took effect.
-//!
 //! - [`connect`]: connectors as Kafka Connect runs them (configs, states, one task each) and
 //!   the Kafka-Connect-compatible REST API.
 //!
@@ -23,6 +25,7 @@
 pub mod avro;
 pub mod config;
 pub mod connect;
+pub mod ddl;
 pub mod position;
 pub mod schema;
 pub mod sink;

@@ -141,7 +141,9 @@ pub struct Column {
     pub nullable: bool,
     pub default: Option<ColumnDefault>,
     pub auto_increment: bool,
-    /// Explicit charset of the column, if any (otherwise the table's applies).
+    /// The column's charset. The catalog resolves it when the column is defined: explicit
+    /// charset, else its collation's, else the table's, else the database's, else the server's
+    /// (character types only; `None` when nothing names one).
     pub charset: Option<String>,
     pub collation: Option<String>,
     pub comment: Option<String>,
@@ -168,7 +170,7 @@ impl Column {
 
 /// A table: columns in table order and the primary key (column names in key order; empty
 /// when the table has none — a UNIQUE key over plain NOT NULL columns is promoted, as Debezium
-/// does, by whoever builds the model).
+/// does, by [`Catalog`](super::Catalog)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     pub id: TableId,
