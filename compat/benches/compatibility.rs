@@ -73,8 +73,8 @@ fn benches(c: &mut Criterion) {
         .map(|(k, schema)| (i32::try_from(k + 1).expect("small"), schema))
         .collect();
 
-    let verdict = check(CompatibilityLevel::BackwardTransitive, &new, &versions)
-        .expect("the check runs");
+    let verdict =
+        check(CompatibilityLevel::BackwardTransitive, &new, &versions).expect("the check runs");
     assert!(
         verdict.is_compatible,
         "the bench's versions must all be compatible (so all 100 are checked): {:?}",
@@ -95,9 +95,7 @@ fn benches(c: &mut Criterion) {
     });
     let text = record(NEW_FIELDS);
     c.bench_function("parse_avro_200_fields", |b| {
-        b.iter(|| {
-            ParsedSchema::parse(SchemaType::Avro, black_box(&text), &[], ParseMode::New)
-        });
+        b.iter(|| ParsedSchema::parse(SchemaType::Avro, black_box(&text), &[], ParseMode::New));
     });
 }
 
