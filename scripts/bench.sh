@@ -175,7 +175,9 @@ part_compat() {
     local out=$work/compat.txt
     cargo bench -p sluice-compat --bench compatibility 2>&1 | tee "$out" >&2
     note "(c) compat (criterion, cargo bench -p sluice-compat --bench compatibility):"
-    awk '/^[a-z_0-9]+ *$/ {name=$1} /time:/ {sub(/^ *time: */, ""); print "    " name ": " $0}' "$out" |
+    # criterion prints the name alone on a line when it is long, else on the line with `time:`.
+    awk '/^[a-z_0-9]+ *$/ {name=$1} /time:/ {if ($1 != "time:") name=$1; sub(/^.*time: */, "");
+        print "    " name ": " $0}' "$out" |
         tee -a "$summary" >&2
     note "    targets: BACKWARD_TRANSITIVE 200 fields x 100 versions < 5 ms; normalization < 100 µs"
 }
