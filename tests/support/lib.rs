@@ -24,5 +24,5 @@ pub mod server;
 
 pub use http::request;
 pub use paths::{shared_dir, sluice_binary, workspace_root};
-pub use postgres::postgres_url;
+pub use postgres::{TempDatabase, postgres_url, required_postgres_url, skip_postgres};
 pub use server::SluiceServer;
