@@ -7,6 +7,8 @@
 //!   body as JSON ([`http`]).
 //! * [`json_match`] holds the comparison rules the conformance replay uses (exact, subset, unordered, and the
 //!   one deliberate difference for Avro `schema` strings).
+//! * [`MariaDb`] runs a private `mariadbd` with ROW binlog ([`mariadb`]); [`Tansu`] a Kafka-protocol
+//!   broker ([`tansu`]).
 //! * [`paths`] finds the workspace root, the built binary, `../shared` and the Python venv;
 //!   [`postgres_url`] finds a PostgreSQL server for the storage tests ([`postgres`]).
 //!
@@ -18,11 +20,15 @@
 
 pub mod http;
 pub mod json_match;
+pub mod mariadb;
 pub mod paths;
 pub mod postgres;
 pub mod server;
+pub mod tansu;
 
 pub use http::request;
+pub use mariadb::MariaDb;
 pub use paths::{shared_dir, sluice_binary, workspace_root};
 pub use postgres::{TempDatabase, postgres_url, required_postgres_url, skip_postgres};
 pub use server::SluiceServer;
+pub use tansu::Tansu;
