@@ -1,0 +1,280 @@
+//! Confluent's JSON Schema compatibility: a structural diff of an original schema and its update
+//! (`SchemaDiff.compare`), each change typed ([`DifferenceType`]) and placed by a JSON path into
+//! the update; the update is compatible when the policy tolerates every change.
+//!
+//! The walk (`SchemaDiff`):
+//! 1. a missing schema on one side is `SCHEMA_ADDED`/`SCHEMA_REMOVED`; `$ref`s are followed;
+//! 2. an update that is a `oneOf`/`anyOf` of which one branch is compatible with a non-combined
+//!    original is `SUM_TYPE_EXTENDED`; an original `allOf` one of whose branches an update
+//!    satisfies is `PRODUCT_TYPE_NARROWED`; singleton combinations are looked through;
+//! 3. schemas of different kinds are `TYPE_CHANGED`, unless the original is `false` or the
+//!    update is empty (`{}`/`true`);
+//! 4. otherwise annotations are compared, then the kind's own rules: [`string`], [`number`],
+//!    [`object`] (open, closed and partially open content models), [`array`], [`combined`]
+//!    (maximum matching of compatible subschemas) and `not`.
+//!
+//! Bounded cost: every pair of subschemas is compared once (memoized, as Confluent's `Context`
+//! does) and a pair met again while being compared is a recursive cycle, taken as compatible.
+//! A check that would compare more than [`MAX_COMPARISONS`] pairs or nest deeper than
+//! [`MAX_DEPTH`] stops with [`CompatError::JsonCheckTooComplex`].
+
+mod array;
+mod combined;
+mod difference;
+mod number;
+mod object;
+mod string;
+
+pub use difference::{CompatibilityPolicy, Difference, DifferenceType};
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use crate::CompatError;
+use crate::json::JsonSchema;
+use crate::json::model::{Graph, Kind, Node, NodeId};
+
+/// Most subschema comparisons one check may make (memoized repeats included).
+pub const MAX_COMPARISONS: usize = 200_000;
+/// Deepest nesting of subschema comparisons one check may reach.
+pub const MAX_DEPTH: usize = 256;
+
+/// Compares `original` with `update` (Confluent's `SchemaDiff.compare(original, update)`): every
+/// change, compatible ones included. `BACKWARD` is `compare(old, new)`, `FORWARD`
+/// `compare(new, old)`.
+pub fn compare(
+    original: &JsonSchema,
+    update: &JsonSchema,
+    policy: CompatibilityPolicy,
+) -> Result<Vec<Difference>, CompatError> {
+    let mut walk = Walk {
+        graphs: [original.graph(), update.graph()],
+        policy,
+        memo: HashMap::new(),
+        in_progress: HashSet::new(),
+        comparisons: 0,
+        depth: 0,
+    };
+    let mut frame = Frame::default();
+    walk.compare(
+        &mut frame,
+        Some(At(0, Graph::ROOT)),
+        Some(At(1, Graph::ROOT)),
+    )?;
+    Ok(frame
+        .diffs
+        .into_iter()
+        .map(|d| Difference {
+            kind: d.kind,
+            path: format!("#/{}", d.path),
+        })
+        .collect())
+}
+
+/// Whether `policy` tolerates every difference.
+pub fn is_compatible(differences: &[Difference], policy: CompatibilityPolicy) -> bool {
+    differences.iter().all(|d| policy.tolerates(d.kind))
+}
+
+/// A node of the original (side 0) or of the update (side 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct At(u8, NodeId);
+
+/// A difference with its path relative to the pair being compared (no leading `#/`).
+#[derive(Debug, Clone)]
+pub(crate) struct Relative {
+    kind: DifferenceType,
+    path: String,
+}
+
+/// Where the walk is (relative to the pair being compared) and what it found there.
+#[derive(Debug, Default)]
+pub(crate) struct Frame {
+    path: String,
+    diffs: Vec<Relative>,
+}
+
+impl Frame {
+    /// Appends a path segment; returns the mark [`Frame::leave`] restores.
+    fn enter(&mut self, segment: &str) -> usize {
+        let mark = self.path.len();
+        if !self.path.is_empty() {
+            self.path.push('/');
+        }
+        self.path.push_str(segment);
+        mark
+    }
+
+    fn leave(&mut self, mark: usize) {
+        self.path.truncate(mark);
+    }
+
+    fn add(&mut self, kind: DifferenceType) {
+        self.diffs.push(Relative {
+            kind,
+            path: self.path.clone(),
+        });
+    }
+
+    fn add_at(&mut self, segment: &str, kind: DifferenceType) {
+        let mark = self.enter(segment);
+        self.add(kind);
+        self.leave(mark);
+    }
+
+    /// A frame at the same path with nothing found yet (Confluent's `getSubcontext`).
+    fn sub(&self) -> Frame {
+        Frame {
+            path: self.path.clone(),
+            diffs: Vec::new(),
+        }
+    }
+
+    fn absorb(&mut self, other: Frame) {
+        self.diffs.extend(other.diffs);
+    }
+
+    fn rebased(&mut self, relative: &[Relative]) {
+        for d in relative {
+            let path = match (self.path.is_empty(), d.path.is_empty()) {
+                (true, _) => d.path.clone(),
+                (false, true) => self.path.clone(),
+                (false, false) => format!("{}/{}", self.path, d.path),
+            };
+            self.diffs.push(Relative { kind: d.kind, path });
+        }
+    }
+}
+
+pub(crate) struct Walk<'a> {
+    graphs: [&'a Graph; 2],
+    policy: CompatibilityPolicy,
+    memo: HashMap<(At, At), Rc<[Relative]>>,
+    in_progress: HashSet<(At, At)>,
+    comparisons: usize,
+    depth: usize,
+}
+
+impl Walk<'_> {
+    fn node(&self, at: At) -> &Node {
+        self.graphs[at.0 as usize].node(at.1)
+    }
+
+    fn kind(&self, at: At) -> &Kind {
+        &self.node(at).kind
+    }
+
+    /// Follows `$ref`s to the schema they name.
+    fn resolve(&self, mut at: At) -> At {
+        for _ in 0..64 {
+            match self.kind(at) {
+                Kind::Ref(target) => at = At(at.0, *target),
+                _ => return at,
+            }
+        }
+        at
+    }
+
+    fn is_compatible(&self, frame: &Frame) -> bool {
+        frame.diffs.iter().all(|d| self.policy.tolerates(d.kind))
+    }
+
+    /// Compares `original` with `update` at the frame's path (`SchemaDiff.compare`).
+    pub(crate) fn compare(
+        &mut self,
+        frame: &mut Frame,
+        original: Option<At>,
+        update: Option<At>,
+    ) -> Result<(), CompatError> {
+        let (original, update) = match (original, update) {
+            (None, None) => return Ok(()),
+            (None, Some(_)) => {
+                frame.add(DifferenceType::SchemaAdded);
+                return Ok(());
+            }
+            (Some(_), None) => {
+                frame.add(DifferenceType::SchemaRemoved);
+                return Ok(());
+            }
+            (Some(o), Some(u)) => (self.resolve(o), self.resolve(u)),
+        };
+        self.comparisons += 1;
+        if self.comparisons > MAX_COMPARISONS {
+            return Err(CompatError::JsonCheckTooComplex {
+                limit: "subschema comparisons",
+                max: MAX_COMPARISONS,
+            });
+        }
+        let key = (original, update);
+        if let Some(found) = self.memo.get(&key) {
+            let found = Rc::clone(found);
+            frame.rebased(&found);
+            return Ok(());
+        }
+        if !self.in_progress.insert(key) {
+            return Ok(());
+        }
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(CompatError::JsonCheckTooComplex {
+                limit: "nesting depth",
+                max: MAX_DEPTH,
+            });
+        }
+        let mut pair = Frame::default();
+        let outcome = self.compare_pair(&mut pair, original, update);
+        self.depth -= 1;
+        self.in_progress.remove(&key);
+        outcome?;
+        let found: Rc<[Relative]> = pair.diffs.into();
+        frame.rebased(&found);
+        self.memo.insert(key, found);
+        Ok(())
+    }
+
+    fn compare_pair(&mut self, frame: &mut Frame, o: At, u: At) -> Result<(), CompatError> {
+        use DifferenceType as T;
+        if combined::compare_across(self, frame, o, u)? {
+            return Ok(());
+        }
+        let (original, update) = (self.node(o), self.node(u));
+        if original.kind.class() != update.kind.class() {
+            if !matches!(original.kind, Kind::False) && !update.kind.is_empty_schema() {
+                frame.add(T::TypeChanged);
+            }
+            return Ok(());
+        }
+        let (om, um) = (&original.meta, &update.meta);
+        if om.id != um.id {
+            frame.add(T::IdChanged);
+        }
+        if om.title != um.title {
+            frame.add(T::TitleChanged);
+        }
+        if om.description != um.description {
+            frame.add(T::DescriptionChanged);
+        }
+        if om.default != um.default {
+            frame.add(T::DefaultChanged);
+        }
+        match (&original.kind, &update.kind) {
+            (Kind::String(a), Kind::String(b)) => string::compare(frame, a, b),
+            (Kind::Number(a), Kind::Number(b)) => number::compare(frame, a, b),
+            (Kind::Enum(a), Kind::Enum(b)) => string::compare_enum(frame, a, b),
+            (Kind::Const(a), Kind::Const(b)) => {
+                if a != b {
+                    frame.add_at("const", T::EnumArrayChanged);
+                }
+            }
+            (Kind::Combined { .. }, Kind::Combined { .. }) => combined::compare(self, frame, o, u)?,
+            (Kind::Not(a), Kind::Not(b)) => {
+                let (a, b) = (At(o.0, *a), At(u.0, *b));
+                combined::compare_not(self, frame, a, b)?;
+            }
+            (Kind::Object(_), Kind::Object(_)) => object::compare(self, frame, o, u)?,
+            (Kind::Array(_), Kind::Array(_)) => array::compare(self, frame, o, u)?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
