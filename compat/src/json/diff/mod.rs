@@ -278,3 +278,93 @@ impl Walk<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ResolvedReference;
+
+    fn schema(text: &str) -> JsonSchema {
+        JsonSchema::parse(text, &[]).expect("valid")
+    }
+
+    fn changes(old: &JsonSchema, new: &JsonSchema) -> Vec<String> {
+        let mut found: Vec<String> = compare(old, new, CompatibilityPolicy::Strict)
+            .expect("within bounds")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn references_to_other_subjects_are_followed() {
+        let address = |kind: &str| ResolvedReference {
+            name: "address.json".into(),
+            subject: "address".into(),
+            version: 1,
+            schema: format!(r#"{{"type":"object","properties":{{"zip":{{"type":"{kind}"}}}}}}"#),
+        };
+        let main = r#"{"type":"object","properties":{"home":{"$ref":"address.json"}}}"#;
+        let old = JsonSchema::parse(main, &[address("string")]).expect("valid");
+        let same = JsonSchema::parse(main, &[address("string")]).expect("valid");
+        let changed = JsonSchema::parse(main, &[address("number")]).expect("valid");
+        assert!(changes(&old, &same).is_empty());
+        assert_eq!(
+            changes(&old, &changed),
+            vec!["TYPE_CHANGED #/properties/home/properties/zip"]
+        );
+    }
+
+    #[test]
+    fn recursive_schemas_terminate() {
+        let text = |kind: &str| {
+            format!(
+                r##"{{"definitions":{{"node":{{"type":"object","properties":{{"value":{{"type":"{kind}"}},"next":{{"$ref":"#/definitions/node"}}}}}}}},"$ref":"#/definitions/node"}}"##
+            )
+        };
+        let (old, new) = (schema(&text("string")), schema(&text("number")));
+        assert_eq!(changes(&old, &old.clone()), Vec::<String>::new());
+        assert_eq!(changes(&old, &new), vec!["TYPE_CHANGED #/properties/value"]);
+    }
+
+    #[test]
+    fn long_reference_chains_stop_at_the_depth_bound() {
+        let n = MAX_DEPTH + 10;
+        let definitions: Vec<String> = (0..n)
+            .map(|i| format!(r##""d{i}":{{"type":"object","properties":{{"x":{{"$ref":"#/definitions/d{}"}}}}}}"##, i + 1))
+            .chain(std::iter::once(format!(r#""d{n}":{{"type":"string"}}"#)))
+            .collect();
+        let text = format!(
+            r##"{{"definitions":{{{}}},"$ref":"#/definitions/d0"}}"##,
+            definitions.join(",")
+        );
+        let s = schema(&text);
+        let e = compare(&s, &s.clone(), CompatibilityPolicy::Strict).expect_err("too deep");
+        assert_eq!(
+            e,
+            CompatError::JsonCheckTooComplex {
+                limit: "nesting depth",
+                max: MAX_DEPTH
+            }
+        );
+    }
+
+    #[test]
+    fn boolean_and_empty_schemas() {
+        assert!(changes(&schema("true"), &schema("{}")).is_empty());
+        assert!(changes(&schema("false"), &schema(r#"{"type":"string"}"#)).is_empty());
+        assert_eq!(
+            changes(&schema("true"), &schema(r#"{"type":"string"}"#)),
+            vec!["TYPE_CHANGED #/"]
+        );
+    }
+
+    #[test]
+    fn draft_4_ids_are_compared() {
+        let old = schema(r#"{"$schema":"http://json-schema.org/draft-04/schema#","id":"a"}"#);
+        let new = schema(r#"{"$schema":"http://json-schema.org/draft-04/schema#","id":"b"}"#);
+        assert_eq!(changes(&old, &new), vec!["ID_CHANGED #/"]);
+    }
+}
