@@ -83,7 +83,9 @@ pub(crate) struct NumberRules {
 
 #[derive(Debug, Clone)]
 pub(crate) struct ObjectRules {
-    pub(crate) properties: Vec<(String, NodeId)>,
+    /// `properties` sorted by name (the diff reports in no particular order, as Confluent).
+    pub(crate) property_index: Vec<(String, NodeId)>,
+    /// Sorted.
     pub(crate) required: Vec<String>,
     /// `additionalProperties` is not `false`.
     pub(crate) permits_additional: bool,
@@ -136,6 +138,14 @@ pub(crate) enum Kind {
     Not(NodeId),
     Conditional,
     Ref(NodeId),
+}
+
+impl ObjectRules {
+    pub(crate) fn is_required(&self, name: &str) -> bool {
+        self.required
+            .binary_search_by(|r| r.as_str().cmp(name))
+            .is_ok()
+    }
 }
 
 impl Kind {
@@ -455,18 +465,26 @@ impl<'a> Builder<'a> {
             _ => None,
         };
         ObjectRules {
-            properties,
-            required: object
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|names| {
-                    names
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            property_index: {
+                let mut index = properties;
+                index.sort_by(|a, b| a.0.cmp(&b.0));
+                index
+            },
+            required: {
+                let mut names: Vec<String> = object
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|names| {
+                        names
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                names.sort();
+                names
+            },
             permits_additional,
             additional,
             pattern_properties,

@@ -28,6 +28,7 @@ mod string;
 pub use difference::{CompatibilityPolicy, Difference, DifferenceType};
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use crate::CompatError;
@@ -50,8 +51,8 @@ pub fn compare(
     let mut walk = Walk {
         graphs: [original.graph(), update.graph()],
         policy,
-        memo: HashMap::new(),
-        in_progress: HashSet::new(),
+        memo: Pairs::default(),
+        in_progress: HashSet::default(),
         comparisons: 0,
         depth: 0,
     };
@@ -75,6 +76,36 @@ pub fn compare(
 pub fn is_compatible(differences: &[Difference], policy: CompatibilityPolicy) -> bool {
     differences.iter().all(|d| policy.tolerates(d.kind))
 }
+
+/// A fast hasher for pairs of node indexes (not user-chosen text, so no flooding concern).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type Pairs<V> = HashMap<(At, At), V, BuildHasherDefault<PairHasher>>;
 
 /// A node of the original (side 0) or of the update (side 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -149,8 +180,8 @@ impl Frame {
 pub(crate) struct Walk<'a> {
     graphs: [&'a Graph; 2],
     policy: CompatibilityPolicy,
-    memo: HashMap<(At, At), Rc<[Relative]>>,
-    in_progress: HashSet<(At, At)>,
+    memo: Pairs<Rc<[Relative]>>,
+    in_progress: HashSet<(At, At), BuildHasherDefault<PairHasher>>,
     comparisons: usize,
     depth: usize,
 }

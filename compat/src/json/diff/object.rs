@@ -68,8 +68,9 @@ pub(super) fn compare(
     u: At,
 ) -> Result<(), CompatError> {
     let (original, update) = (rules(walk, o), rules(walk, u));
-    compare_required(walk, frame, &original, &update, u.0);
-    compare_properties(walk, frame, (o.0, &original), (u.0, &update))?;
+    let joined = joined(&original, &update);
+    compare_required(walk, frame, &original, &update, u.0, &joined);
+    compare_properties(walk, frame, (o.0, &original), (u.0, &update), &joined)?;
     compare_dependencies(walk, frame, (o.0, &original), (u.0, &update))?;
     compare_additional(walk, frame, (o.0, &original), (u.0, &update))?;
     compare_unevaluated(walk, frame, (o.0, &original), (u.0, &update))?;
@@ -100,23 +101,61 @@ pub(super) fn compare(
     Ok(())
 }
 
+/// Every property name of either side with its schema on each side (a merge of the two sorted
+/// indexes).
+fn joined<'r>(
+    original: &'r ObjectRules,
+    update: &'r ObjectRules,
+) -> Vec<(&'r str, Option<NodeId>, Option<NodeId>)> {
+    let (a, b) = (&original.property_index, &update.property_index);
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some((x, xa)), Some((y, yb))) if x == y => {
+                out.push((x.as_str(), Some(*xa), Some(*yb)));
+                i += 1;
+                j += 1;
+            }
+            (Some((x, xa)), Some((y, _))) if x < y => {
+                out.push((x.as_str(), Some(*xa), None));
+                i += 1;
+            }
+            (Some((x, xa)), None) => {
+                out.push((x.as_str(), Some(*xa), None));
+                i += 1;
+            }
+            (_, Some((y, yb))) => {
+                out.push((y.as_str(), None, Some(*yb)));
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
 fn compare_required(
     walk: &Walk<'_>,
     frame: &mut Frame,
     original: &ObjectRules,
     update: &ObjectRules,
     side: u8,
+    joined: &[(&str, Option<NodeId>, Option<NodeId>)],
 ) {
-    for (name, _) in &original.properties {
-        let Some(schema) = lookup(&update.properties, name) else {
+    for (name, _, schema) in joined.iter().filter(|(_, was, _)| was.is_some()) {
+        let Some(schema) = schema else {
             continue;
         };
-        let was = original.required.contains(name);
-        let is = update.required.contains(name);
+        let was = original.is_required(name);
+        let is = update.is_required(name);
+        if was == is {
+            continue;
+        }
         let segment = format!("required/{name}");
-        if was && !is {
+        if was {
             frame.add_at(&segment, T::RequiredAttributeRemoved);
-        } else if !was && is {
+        } else {
             frame.add_at(
                 &segment,
                 if has_default(walk, At(side, *schema)) {
@@ -134,21 +173,20 @@ fn compare_properties(
     frame: &mut Frame,
     (os, original): (u8, &ObjectRules),
     (us, update): (u8, &ObjectRules),
+    joined: &[(&str, Option<NodeId>, Option<NodeId>)],
 ) -> Result<(), CompatError> {
-    let mut names: Vec<&String> = original.properties.iter().map(|(k, _)| k).collect();
-    names.extend(
-        update
-            .properties
-            .iter()
-            .map(|(k, _)| k)
-            .filter(|k| lookup(&original.properties, k).is_none()),
-    );
-    for name in names {
-        let mark = frame.enter(&format!("properties/{name}"));
-        let outcome = compare_property(walk, frame, (os, original), (us, update), name);
+    let outer = frame.enter("properties");
+    for (name, was, is) in joined {
+        let mark = frame.enter(name);
+        let schemas = (was.map(|id| At(os, id)), is.map(|id| At(us, id)));
+        let outcome = compare_property(walk, frame, (os, original), (us, update), name, schemas);
         frame.leave(mark);
-        outcome?;
+        if outcome.is_err() {
+            frame.leave(outer);
+            return outcome;
+        }
     }
+    frame.leave(outer);
     Ok(())
 }
 
@@ -158,9 +196,8 @@ fn compare_property(
     (os, original): (u8, &ObjectRules),
     (us, update): (u8, &ObjectRules),
     name: &str,
+    (was, is): (Option<At>, Option<At>),
 ) -> Result<(), CompatError> {
-    let was = lookup(&original.properties, name).map(|id| At(os, *id));
-    let is = lookup(&update.properties, name).map(|id| At(us, *id));
     match (was, is) {
         (Some(was), None) => {
             if is_open(walk, us, update) {
@@ -182,7 +219,7 @@ fn compare_property(
             }
         }
         (None, Some(is)) => {
-            let required = update.required.iter().any(|r| r == name);
+            let required = update.is_required(name);
             let with_default = has_default(walk, is);
             if is_open(walk, os, original) {
                 frame.add(if walk.kind(walk.resolve(is)).is_empty_schema() {
