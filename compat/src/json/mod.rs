@@ -167,7 +167,7 @@ fn validate(value: &Value, references: &[(String, Value)]) -> Result<Draft, Comp
             uris.push(join(id, name));
         }
         for uri in uris {
-            let resource = draft.detect(&contents).create_resource(contents.clone());
+            let resource = draft.detect(contents).create_resource(contents.clone());
             builder = builder
                 .add(&uri, resource)
                 .map_err(|e| invalid(format!("reference '{name}' has an invalid name: {e}")))?;

@@ -35,6 +35,10 @@ pub(super) fn compare_across(
     o: At,
     u: At,
 ) -> Result<bool, CompatError> {
+    let is_combined = |at: At| matches!(walk.kind(at), Kind::Combined { .. });
+    if is_combined(o) == is_combined(u) {
+        return Ok(false);
+    }
     match (parts(walk, o), parts(walk, u)) {
         (None, Some((criterion, subschemas, _))) => {
             if subschemas.len() == 1 {

@@ -48,10 +48,15 @@ pub fn compare(
     update: &JsonSchema,
     policy: CompatibilityPolicy,
 ) -> Result<Vec<Difference>, CompatError> {
+    let (graphs, nodes) = (
+        [original.graph(), update.graph()],
+        original.graph().nodes.len(),
+    );
     let mut walk = Walk {
-        graphs: [original.graph(), update.graph()],
+        graphs,
         policy,
-        memo: Pairs::default(),
+        memo: Pairs::with_capacity_and_hasher(nodes.min(4096), Default::default()),
+        nothing: Rc::from(Vec::new()),
         in_progress: HashSet::default(),
         comparisons: 0,
         depth: 0,
@@ -170,7 +175,13 @@ impl Frame {
             let path = match (self.path.is_empty(), d.path.is_empty()) {
                 (true, _) => d.path.clone(),
                 (false, true) => self.path.clone(),
-                (false, false) => format!("{}/{}", self.path, d.path),
+                (false, false) => {
+                    let mut path = String::with_capacity(self.path.len() + 1 + d.path.len());
+                    path.push_str(&self.path);
+                    path.push('/');
+                    path.push_str(&d.path);
+                    path
+                }
             };
             self.diffs.push(Relative { kind: d.kind, path });
         }
@@ -181,6 +192,8 @@ pub(crate) struct Walk<'a> {
     graphs: [&'a Graph; 2],
     policy: CompatibilityPolicy,
     memo: Pairs<Rc<[Relative]>>,
+    /// The memo's shared empty result.
+    nothing: Rc<[Relative]>,
     in_progress: HashSet<(At, At), BuildHasherDefault<PairHasher>>,
     comparisons: usize,
     depth: usize,
@@ -257,7 +270,11 @@ impl Walk<'_> {
         self.depth -= 1;
         self.in_progress.remove(&key);
         outcome?;
-        let found: Rc<[Relative]> = pair.diffs.into();
+        let found: Rc<[Relative]> = if pair.diffs.is_empty() {
+            Rc::clone(&self.nothing)
+        } else {
+            pair.diffs.into()
+        };
         frame.rebased(&found);
         self.memo.insert(key, found);
         Ok(())
@@ -292,10 +309,8 @@ impl Walk<'_> {
             (Kind::String(a), Kind::String(b)) => string::compare(frame, a, b),
             (Kind::Number(a), Kind::Number(b)) => number::compare(frame, a, b),
             (Kind::Enum(a), Kind::Enum(b)) => string::compare_enum(frame, a, b),
-            (Kind::Const(a), Kind::Const(b)) => {
-                if a != b {
-                    frame.add_at("const", T::EnumArrayChanged);
-                }
+            (Kind::Const(a), Kind::Const(b)) if a != b => {
+                frame.add_at("const", T::EnumArrayChanged);
             }
             (Kind::Combined { .. }, Kind::Combined { .. }) => combined::compare(self, frame, o, u)?,
             (Kind::Not(a), Kind::Not(b)) => {
