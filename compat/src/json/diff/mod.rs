@@ -27,7 +27,7 @@ mod string;
 
 pub use difference::{CompatibilityPolicy, Difference, DifferenceType};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
@@ -57,7 +57,6 @@ pub fn compare(
         policy,
         memo: Pairs::with_capacity_and_hasher(nodes.min(4096), Default::default()),
         nothing: Rc::from(Vec::new()),
-        in_progress: HashSet::default(),
         comparisons: 0,
         depth: 0,
     };
@@ -191,10 +190,10 @@ impl Frame {
 pub(crate) struct Walk<'a> {
     graphs: [&'a Graph; 2],
     policy: CompatibilityPolicy,
-    memo: Pairs<Rc<[Relative]>>,
+    /// Each pair's differences; `None` while the pair is being compared.
+    memo: Pairs<Option<Rc<[Relative]>>>,
     /// The memo's shared empty result.
     nothing: Rc<[Relative]>,
-    in_progress: HashSet<(At, At), BuildHasherDefault<PairHasher>>,
     comparisons: usize,
     depth: usize,
 }
@@ -250,14 +249,17 @@ impl Walk<'_> {
             });
         }
         let key = (original, update);
-        if let Some(found) = self.memo.get(&key) {
-            let found = Rc::clone(found);
-            frame.rebased(&found);
-            return Ok(());
+        match self.memo.get(&key) {
+            Some(Some(found)) => {
+                let found = Rc::clone(found);
+                frame.rebased(&found);
+                return Ok(());
+            }
+            // Met again while being compared: a recursive cycle, taken as compatible.
+            Some(None) => return Ok(()),
+            None => {}
         }
-        if !self.in_progress.insert(key) {
-            return Ok(());
-        }
+        self.memo.insert(key, None);
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(CompatError::JsonCheckTooComplex {
@@ -268,7 +270,6 @@ impl Walk<'_> {
         let mut pair = Frame::default();
         let outcome = self.compare_pair(&mut pair, original, update);
         self.depth -= 1;
-        self.in_progress.remove(&key);
         outcome?;
         let found: Rc<[Relative]> = if pair.diffs.is_empty() {
             Rc::clone(&self.nothing)
@@ -276,7 +277,7 @@ impl Walk<'_> {
             pair.diffs.into()
         };
         frame.rebased(&found);
-        self.memo.insert(key, found);
+        self.memo.insert(key, Some(found));
         Ok(())
     }
 
