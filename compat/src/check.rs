@@ -5,6 +5,8 @@ use sluice_proto::CompatibilityLevel;
 
 use crate::CompatError;
 use crate::avro;
+use crate::json::JsonSchema;
+use crate::json::diff::{self, CompatibilityPolicy};
 use crate::schema::ParsedSchema;
 
 /// The outcome of a check: compatible, or Confluent's messages for the failing version.
@@ -27,12 +29,23 @@ const DIFFERENT_SCHEMA_TYPE: &str = "Incompatible because of different schema ty
 /// Confluent truncates `{oldSchema: …}` past this many characters.
 const MAX_SCHEMA_SIZE_FOR_LOGGING: usize = 10 * 1024;
 
-/// Checks `new` against `previous` (live versions, oldest first, as `(version, schema)`).
+/// Checks `new` against `previous` (live versions, oldest first, as `(version, schema)`) under
+/// the default (STRICT) policy.
 ///
 /// Non-transitive levels check only the last version; `*_TRANSITIVE` levels check all, newest to
 /// oldest, stopping at the first that fails. `NONE` is always compatible.
 pub fn check(
     level: CompatibilityLevel,
+    new: &ParsedSchema,
+    previous: &[(i32, &ParsedSchema)],
+) -> Result<Verdict, CompatError> {
+    check_with(level, CompatibilityPolicy::Strict, new, previous)
+}
+
+/// [`check`] under a JSON Schema compatibility `policy` (Avro has no policies).
+pub fn check_with(
+    level: CompatibilityLevel,
+    policy: CompatibilityPolicy,
     new: &ParsedSchema,
     previous: &[(i32, &ParsedSchema)],
 ) -> Result<Verdict, CompatError> {
@@ -45,7 +58,7 @@ pub fn check(
         previous.last().into_iter().collect()
     };
     for (version, old) in candidates {
-        let mut messages = against(level, new, *version, old)?;
+        let mut messages = against(level, policy, new, *version, old)?;
         if !messages.is_empty() {
             messages.push(format!(
                 "{{validateFields: 'false', compatibility: '{}'}}",
@@ -63,14 +76,15 @@ pub fn check(
 /// The messages for one earlier version (empty when compatible with it).
 fn against(
     level: CompatibilityLevel,
+    policy: CompatibilityPolicy,
     new: &ParsedSchema,
     version: i32,
     old: &ParsedSchema,
 ) -> Result<Vec<String>, CompatError> {
     let (new, old) = match (new, old) {
         (ParsedSchema::Avro(n), ParsedSchema::Avro(o)) => (n, o),
-        (ParsedSchema::Json(_), ParsedSchema::Json(_)) => {
-            return Err(CompatError::JsonCompatibilityUnavailable { level });
+        (ParsedSchema::Json(n), ParsedSchema::Json(o)) => {
+            return json_against(level, policy, n, version, o);
         }
         _ => return Ok(vec![DIFFERENT_SCHEMA_TYPE.to_owned()]),
     };
@@ -97,6 +111,52 @@ fn against(
             let mut messages = can_be_read(false);
             messages.extend(can_read());
             messages
+        }
+        CompatibilityLevel::None => Vec::new(),
+    })
+}
+
+/// JSON Schema: BACKWARD is Confluent's `SchemaDiff.compare(old, new)`, FORWARD
+/// `compare(new, old)`; each change the policy does not tolerate gives one message, naming the
+/// update and the original as the direction has them.
+fn json_against(
+    level: CompatibilityLevel,
+    policy: CompatibilityPolicy,
+    new: &JsonSchema,
+    version: i32,
+    old: &JsonSchema,
+) -> Result<Vec<String>, CompatError> {
+    let messages = |original: &JsonSchema, update: &JsonSchema, labels: (&str, &str)| {
+        diff::compare(original, update, policy).map(|found| {
+            found
+                .iter()
+                .filter(|d| !policy.tolerates(d.kind))
+                .map(|d| d.message(labels.0, labels.1))
+                .collect::<Vec<_>>()
+        })
+    };
+    let backward = || -> Result<Vec<String>, CompatError> {
+        Ok(with_old_schema(
+            messages(old, new, ("new", "old"))?,
+            version,
+            old.canonical(),
+        ))
+    };
+    let forward = |append: bool| -> Result<Vec<String>, CompatError> {
+        let found = messages(new, old, ("old", "new"))?;
+        Ok(if append {
+            with_old_schema(found, version, old.canonical())
+        } else {
+            found
+        })
+    };
+    Ok(match level {
+        CompatibilityLevel::Backward | CompatibilityLevel::BackwardTransitive => backward()?,
+        CompatibilityLevel::Forward | CompatibilityLevel::ForwardTransitive => forward(true)?,
+        CompatibilityLevel::Full | CompatibilityLevel::FullTransitive => {
+            let mut found = forward(false)?;
+            found.extend(backward()?);
+            found
         }
         CompatibilityLevel::None => Vec::new(),
     })
@@ -295,21 +355,56 @@ mod tests {
     }
 
     #[test]
-    fn json_schema_check_is_unavailable_except_under_none() {
-        let old = json(r#"{"type":"object"}"#);
-        let new = json(r#"{"type":"object","properties":{"a":{}}}"#);
-        let e = check(CompatibilityLevel::Backward, &new, &[(1, &old)]).expect_err("unavailable");
+    fn json_schema_checks_follow_the_policy() {
+        let old = json(r#"{"type":"object","properties":{"a":{"type":"string"}}}"#);
+        let new =
+            json(r#"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"number"}}}"#);
+        let strict = check(CompatibilityLevel::Backward, &new, &[(1, &old)]).expect("verdict");
+        assert!(!strict.is_compatible);
         assert_eq!(
-            e,
-            CompatError::JsonCompatibilityUnavailable {
-                level: CompatibilityLevel::Backward
-            }
+            strict.messages[0],
+            "{errorType:\"OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL\", description:\"The new schema has an open content model and has a property or item at path '#/properties/b' which is missing in the old schema\"}"
         );
+        assert_eq!(strict.messages[1], "{oldSchemaVersion: 1}");
+        assert_eq!(
+            strict.messages[3],
+            "{validateFields: 'false', compatibility: 'BACKWARD'}"
+        );
+        let lenient = check_with(
+            CompatibilityLevel::Backward,
+            CompatibilityPolicy::Lenient,
+            &new,
+            &[(1, &old)],
+        )
+        .expect("verdict");
+        assert!(lenient.is_compatible);
+        // Removing the property again is compatible backward, not forward.
         assert!(
-            check(CompatibilityLevel::None, &new, &[(1, &old)])
-                .expect("ok")
+            check(CompatibilityLevel::Backward, &old, &[(1, &new)])
+                .expect("verdict")
                 .is_compatible
         );
+        let forward = check(CompatibilityLevel::Forward, &old, &[(1, &new)]).expect("verdict");
+        assert!(forward.messages[0].contains("The old schema has an open content model"));
+        assert!(
+            !check(CompatibilityLevel::Full, &old, &[(1, &new)])
+                .expect("verdict")
+                .is_compatible
+        );
+    }
+
+    #[test]
+    fn json_fan_out_past_the_bound_is_a_clear_error() {
+        let branches = |n: usize, kind: &str| {
+            (0..n)
+                .map(|i| format!(r#"{{"type":"object","properties":{{"p{i}":{{"type":"{kind}"}}}},"additionalProperties":false}}"#))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let old = json(&format!(r#"{{"oneOf":[{}]}}"#, branches(600, "string")));
+        let new = json(&format!(r#"{{"oneOf":[{}]}}"#, branches(600, "number")));
+        let e = check(CompatibilityLevel::Backward, &new, &[(1, &old)]).expect_err("too complex");
+        assert!(matches!(e, CompatError::JsonCheckTooComplex { .. }), "{e}");
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! What can go wrong when parsing or checking a schema. The messages reach HTTP clients, so each
 //! one says exactly what is wrong.
 
-use sluice_proto::CompatibilityLevel;
-
 /// A schema that cannot be parsed, or a check that cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompatError {
@@ -25,14 +23,19 @@ pub enum CompatError {
         schema_type: String,
     },
 
-    /// JSON Schema compatibility rules are not implemented yet.
+    /// A JSON Schema compatibility check went past one of its bounds
+    /// ([`MAX_COMPARISONS`](crate::json::diff::MAX_COMPARISONS),
+    /// [`MAX_DEPTH`](crate::json::diff::MAX_DEPTH)) and was stopped.
     #[error(
-        "The JSON Schema compatibility check is not available yet (compatibility level {level}); \
-         use compatibility NONE for this subject"
+        "The JSON Schema compatibility check was stopped: it needs more than {max} {limit} \
+         (Sluice's limit for one check); simplify the schema (fewer nested or combined \
+         subschemas) or use compatibility NONE for this subject"
     )]
-    JsonCompatibilityUnavailable {
-        /// The level that was asked for.
-        level: CompatibilityLevel,
+    JsonCheckTooComplex {
+        /// What was counted, e.g. `subschema comparisons`.
+        limit: &'static str,
+        /// The bound that was passed.
+        max: usize,
     },
 }
 
@@ -55,12 +58,15 @@ mod tests {
     }
 
     #[test]
-    fn json_compatibility_message_points_to_none() {
-        let e = CompatError::JsonCompatibilityUnavailable {
-            level: CompatibilityLevel::Backward,
+    fn too_complex_message_names_the_limit() {
+        let e = CompatError::JsonCheckTooComplex {
+            limit: "subschema comparisons",
+            max: 200_000,
         };
         let text = e.to_string();
-        assert!(text.contains("not available yet"), "{text}");
-        assert!(text.contains("compatibility NONE"), "{text}");
+        assert!(
+            text.contains("more than 200000 subschema comparisons"),
+            "{text}"
+        );
     }
 }

@@ -13,8 +13,9 @@
 //! - [`Incompatibility`]: one structured reason, as Confluent's `Difference` prints it.
 //! - [`avro`]: Avro schema model, strict and lenient parsing, canonical and normalized forms,
 //!   Apache Avro Java's reader/writer compatibility rules ([`avro::reader_writer`]).
-//! - [`json`]: JSON Schema validation (remote `$ref` fetching off); its compatibility rules are
-//!   not implemented yet ([`CompatError::JsonCompatibilityUnavailable`]).
+//! - [`json`]: JSON Schema validation (remote `$ref` fetching off) and Confluent's diff-based
+//!   compatibility rules ([`json::diff`]), under a [`CompatibilityPolicy`] (STRICT or LENIENT;
+//!   [`check_with`]).
 //! - [`CompatError`]: what went wrong, worded for HTTP clients.
 //!
 //! It must not touch the network, the file system or a clock.
@@ -27,7 +28,8 @@ pub mod json;
 mod json_text;
 mod schema;
 
-pub use check::{Verdict, check};
+pub use check::{Verdict, check, check_with};
 pub use error::CompatError;
 pub use incompatibility::{Incompatibility, IncompatibilityKind};
+pub use json::diff::CompatibilityPolicy;
 pub use schema::{ParseMode, ParsedSchema, ResolvedReference};

@@ -1,14 +1,22 @@
 //! JSON Schema: a schema must be valid against the meta-schema of its `$schema` draft (4, 6, 7,
 //! 2019-09, 2020-12; draft 7 when absent, as Confluent) and must compile, with `$ref`s to
 //! references resolved from memory. Nothing is ever fetched.
+//!
+//! - [`diff`]: Confluent's compatibility rules, a structural diff of two schemas.
+//! - `model`: the typed schema graph the diff walks.
+
+pub mod diff;
+mod model;
 
 use serde_json::Value;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use crate::CompatError;
 use crate::json_text;
 use crate::schema::ResolvedReference;
 use jsonschema::Draft;
+use model::{Dialect, Graph};
 
 /// Base URI that relative `$ref`s and reference names resolve against.
 const BASE_URI: &str = "https://sluice.invalid/schemas/";
@@ -18,6 +26,8 @@ const BASE_URI: &str = "https://sluice.invalid/schemas/";
 pub struct JsonSchema {
     value: Value,
     canonical: String,
+    /// The schema read for comparison, references included.
+    graph: Arc<Graph>,
 }
 
 impl JsonSchema {
@@ -25,9 +35,24 @@ impl JsonSchema {
     pub fn parse(text: &str, references: &[ResolvedReference]) -> Result<Self, CompatError> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| CompatError::InvalidJson(e.to_string()))?;
-        validate(&value, references)?;
+        let documents = reference_documents(references)?;
+        let draft = validate(&value, &documents)?;
         let canonical = json_text::to_text(&value);
-        Ok(Self { value, canonical })
+        let dialect = match draft {
+            Draft::Draft4 => Dialect::Draft4,
+            Draft::Draft201909 | Draft::Draft202012 => Dialect::Modern,
+            _ => Dialect::Draft6or7,
+        };
+        let graph = Arc::new(Graph::build(&value, &documents, dialect));
+        Ok(Self {
+            value,
+            canonical,
+            graph,
+        })
+    }
+
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
     }
 
     /// Compact text in input key order (Confluent's `JsonSchema.canonicalString`).
@@ -103,7 +128,27 @@ fn join(base: &str, name: &str) -> String {
     }
 }
 
-fn validate(value: &Value, references: &[ResolvedReference]) -> Result<(), CompatError> {
+/// Each reference's schema text read as JSON, with the name it is referenced by.
+fn reference_documents(
+    references: &[ResolvedReference],
+) -> Result<Vec<(String, Value)>, CompatError> {
+    references
+        .iter()
+        .map(|reference| {
+            serde_json::from_str(&reference.schema)
+                .map(|v| (reference.name.clone(), v))
+                .map_err(|e| {
+                    invalid(format!(
+                        "reference '{}' is not valid JSON: {e}",
+                        reference.name
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// Validates `value` and returns its draft.
+fn validate(value: &Value, references: &[(String, Value)]) -> Result<Draft, CompatError> {
     if !value.is_object() && !value.is_boolean() {
         return Err(invalid("a JSON Schema must be an object or a boolean"));
     }
@@ -116,25 +161,16 @@ fn validate(value: &Value, references: &[ResolvedReference]) -> Result<(), Compa
         .and_then(Value::as_str)
         .filter(|id| id.contains("://"));
     let mut builder = jsonschema::Registry::new().draft(draft);
-    for reference in references {
-        let contents: Value = serde_json::from_str(&reference.schema).map_err(|e| {
-            invalid(format!(
-                "reference '{}' is not valid JSON: {e}",
-                reference.name
-            ))
-        })?;
-        let mut uris = vec![join(BASE_URI, &reference.name)];
+    for (name, contents) in references {
+        let mut uris = vec![join(BASE_URI, name)];
         if let Some(id) = own_id {
-            uris.push(join(id, &reference.name));
+            uris.push(join(id, name));
         }
         for uri in uris {
-            let resource = draft.detect(&contents).create_resource(contents.clone());
-            builder = builder.add(&uri, resource).map_err(|e| {
-                invalid(format!(
-                    "reference '{}' has an invalid name: {e}",
-                    reference.name
-                ))
-            })?;
+            let resource = draft.detect(contents).create_resource(contents.clone());
+            builder = builder
+                .add(&uri, resource)
+                .map_err(|e| invalid(format!("reference '{name}' has an invalid name: {e}")))?;
         }
     }
     let compiled = catch_unwind(AssertUnwindSafe(|| {
@@ -148,7 +184,8 @@ fn validate(value: &Value, references: &[ResolvedReference]) -> Result<(), Compa
             .map(|_| ())
             .map_err(|e| invalid(e.to_string()))
     }));
-    compiled.unwrap_or_else(|_| Err(invalid("the schema could not be compiled")))
+    compiled.unwrap_or_else(|_| Err(invalid("the schema could not be compiled")))?;
+    Ok(draft)
 }
 
 fn sorted(value: &Value) -> Value {

@@ -1,13 +1,14 @@
 //! Compatibility checks: which versions a new schema is judged against, under which level.
 //!
 //! The rules themselves live in `sluice-compat`; this module picks the level (subject config,
-//! then global config, then BACKWARD) and the versions (the live ones; the one named by the
+//! then global config, then BACKWARD), the JSON Schema policy (`compatibilityPolicy`: subject
+//! config, then global config, then STRICT) and the versions (the live ones; the one named by the
 //! compatibility endpoint), and turns stored schemas into parsed ones.
 
 use super::Registry;
 use super::read::VersionSelector;
 use crate::store::WriteTx;
-use sluice_compat::{ParseMode, ParsedSchema, Verdict};
+use sluice_compat::{CompatibilityPolicy, ParseMode, ParsedSchema, Verdict};
 use sluice_proto::rest::{CompatibilityCheckResponse, RegisterSchemaRequest};
 use sluice_proto::{CompatibilityLevel, RegistryError};
 use std::sync::Arc;
@@ -20,6 +21,17 @@ impl Registry {
                 .into_iter()
                 .flatten()
                 .find_map(|c| c.compatibility_level.as_deref()?.parse().ok())
+                .unwrap_or_default()
+        })
+    }
+
+    /// The JSON Schema compatibility policy in force for `subject`.
+    pub fn policy_for(&self, subject: &str) -> CompatibilityPolicy {
+        self.read(|s| {
+            [s.config(subject), s.global_config()]
+                .into_iter()
+                .flatten()
+                .find_map(|c| CompatibilityPolicy::parse(c.compatibility_policy.as_deref()?))
                 .unwrap_or_default()
         })
     }
@@ -61,11 +73,12 @@ impl Registry {
         Ok(out)
     }
 
-    /// Checks `new` against the live `versions` (ascending) under `level`.
+    /// Checks `new` against the live `versions` (ascending) under `level` and `policy`.
     pub(crate) async fn check_against(
         &self,
         new: &ParsedSchema,
         level: CompatibilityLevel,
+        policy: CompatibilityPolicy,
         versions: &[(i32, i64)],
         tx: &mut WriteTx,
     ) -> Result<Verdict, RegistryError> {
@@ -76,7 +89,7 @@ impl Registry {
             });
         }
         let previous = self.parsed_versions(versions, Some(tx)).await?;
-        judge(level, new, &previous)
+        judge(level, policy, new, &previous)
     }
 
     /// `POST /compatibility/subjects/{subject}/versions[/{version}]`.
@@ -112,7 +125,12 @@ impl Registry {
             }
         } else {
             let previous = self.parsed_versions(&targets, None).await?;
-            judge(level, &candidate.parsed, &previous)?
+            judge(
+                level,
+                self.policy_for(subject),
+                &candidate.parsed,
+                &previous,
+            )?
         };
         Ok(CompatibilityCheckResponse {
             is_compatible: verdict.is_compatible,
@@ -121,11 +139,15 @@ impl Registry {
     }
 }
 
+/// A check that cannot be completed (a JSON Schema check past its bounds, whose message names
+/// the limit) is a 422.
 fn judge(
     level: CompatibilityLevel,
+    policy: CompatibilityPolicy,
     new: &ParsedSchema,
     previous: &[(i32, Arc<ParsedSchema>)],
 ) -> Result<Verdict, RegistryError> {
     let refs: Vec<(i32, &ParsedSchema)> = previous.iter().map(|(v, p)| (*v, p.as_ref())).collect();
-    sluice_compat::check(level, new, &refs).map_err(|e| RegistryError::InvalidSchema(e.to_string()))
+    sluice_compat::check_with(level, policy, new, &refs)
+        .map_err(|e| RegistryError::InvalidSchema(e.to_string()))
 }

@@ -193,7 +193,13 @@ impl Registry {
                 .collect();
             let level = self.level_for(subject);
             let verdict = self
-                .check_against(&candidate.parsed, level, &live, &mut scope.tx)
+                .check_against(
+                    &candidate.parsed,
+                    level,
+                    self.policy_for(subject),
+                    &live,
+                    &mut scope.tx,
+                )
                 .await?;
             if !verdict.is_compatible {
                 return Err(RegistryError::IncompatibleSchema(format!(

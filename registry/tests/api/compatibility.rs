@@ -92,46 +92,142 @@ async fn transitive_level_checks_every_live_version() {
 }
 
 #[tokio::test]
-async fn json_schema_evolution_under_backward_answers_a_clear_422_until_its_rules_land() {
+async fn json_schema_evolution_under_backward_follows_confluent_rules() {
     let app = app().await;
     let body = |s: &str| json!({"schema": s, "schemaType": "JSON"});
+    let closed =
+        r#"{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":false}"#;
+    let (status, _) = call(&app, "POST", "/subjects/j/versions", Some(body(closed))).await;
+    assert_eq!(status, 200, "a first version needs no check");
+    // An optional property added to a closed content model is compatible.
+    let added = r#"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"number"}},"additionalProperties":false}"#;
+    let (status, ok) = call(&app, "POST", "/subjects/j/versions", Some(body(added))).await;
+    assert_eq!(status, 200, "{ok}");
+    // Changing a property's type is not.
+    let changed = r#"{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"number"}},"additionalProperties":false}"#;
+    let (status, err) = call(&app, "POST", "/subjects/j/versions", Some(body(changed))).await;
+    assert_eq!(status, 409, "{err}");
+    assert_eq!(err["error_code"], 40901, "{err}");
+    let message = err["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(r#"{errorType:"TYPE_CHANGED", description:"A type at path '#/properties/a' is different between the new schema and the old schema"}"#),
+        "{message}"
+    );
+    // verbose=true lists the differences.
+    let (status, verdict) = call(
+        &app,
+        "POST",
+        "/compatibility/subjects/j/versions/latest?verbose=true",
+        Some(body(changed)),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(verdict["is_compatible"], false);
+    let messages = verdict["messages"].to_string();
+    assert!(messages.contains("TYPE_CHANGED"), "{messages}");
+    assert!(messages.contains("oldSchemaVersion: 2"), "{messages}");
+}
+
+#[tokio::test]
+async fn json_schema_policy_comes_from_the_config() {
+    let app = app().await;
+    let body = |s: &str| json!({"schema": s, "schemaType": "JSON"});
+    let open = r#"{"type":"object","properties":{"a":{"type":"string"}}}"#;
+    let more = r#"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"number"}}}"#;
+    call(&app, "POST", "/subjects/p/versions", Some(body(open))).await;
+    let (status, err) = call(&app, "POST", "/subjects/p/versions", Some(body(more))).await;
+    assert_eq!(
+        status, 409,
+        "STRICT rejects a property added to an open model: {err}"
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"),
+        "{err}"
+    );
+    let (status, _) = call(
+        &app,
+        "PUT",
+        "/config",
+        Some(json!({"compatibilityPolicy": "LENIENT"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, ok) = call(&app, "POST", "/subjects/p/versions", Some(body(more))).await;
+    assert_eq!(status, 200, "LENIENT (global) accepts it: {ok}");
+}
+
+#[tokio::test]
+async fn json_schema_references_to_another_subject_resolve() {
+    let app = app().await;
+    let address = |zip: &str| {
+        let schema = format!(r#"{{"type":"object","properties":{{"zip":{{"type":"{zip}"}}}}}}"#);
+        json!({"schemaType": "JSON", "schema": schema})
+    };
     let (status, _) = call(
         &app,
         "POST",
-        "/subjects/j/versions",
-        Some(body(r#"{"type":"object"}"#)),
+        "/subjects/address/versions",
+        Some(address("string")),
     )
     .await;
-    assert_eq!(status, 200, "a first version needs no check");
-    let (status, err) = call(
+    assert_eq!(status, 200);
+    let customer = |version: i32| {
+        json!({
+            "schemaType": "JSON",
+            "schema": r#"{"type":"object","properties":{"home":{"$ref":"address.json"}}}"#,
+            "references": [{"name": "address.json", "subject": "address", "version": version}],
+        })
+    };
+    let (status, first) = call(
         &app,
         "POST",
-        "/subjects/j/versions",
-        Some(body(
-            r#"{"type":"object","properties":{"a":{"type":"string"}}}"#,
-        )),
+        "/subjects/customer/versions",
+        Some(customer(1)),
     )
     .await;
-    assert_eq!(status, 422, "{err}");
-    assert!(
-        err["message"].as_str().unwrap_or_default().contains("NONE"),
-        "{err}"
-    );
+    assert_eq!(status, 200, "{first}");
+    let (status, verdict) = call(
+        &app,
+        "POST",
+        "/compatibility/subjects/customer/versions/latest?verbose=true",
+        Some(customer(1)),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(verdict["is_compatible"], true, "{verdict}");
+    // The referenced schema is followed: a referenced version whose property type differs is
+    // incompatible (the address subject's NONE config lets that version in).
     call(
         &app,
         "PUT",
-        "/config/j",
+        "/config/address",
         Some(json!({"compatibility": "NONE"})),
     )
     .await;
     let (status, _) = call(
         &app,
         "POST",
-        "/subjects/j/versions",
-        Some(body(
-            r#"{"type":"object","properties":{"a":{"type":"string"}}}"#,
-        )),
+        "/subjects/address/versions",
+        Some(address("number")),
     )
     .await;
     assert_eq!(status, 200);
+    let (status, err) = call(
+        &app,
+        "POST",
+        "/subjects/customer/versions",
+        Some(customer(2)),
+    )
+    .await;
+    assert_eq!(status, 409, "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("#/properties/home/properties/zip"),
+        "{err}"
+    );
 }
