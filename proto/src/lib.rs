@@ -13,7 +13,8 @@
 //! - [`client`]: the [`RegistryClient`] trait through which capture and the gate talk to a
 //!   registry, in process or over HTTP.
 //!
-//! This crate must not grow behaviour: no storage, no compatibility rules, no networking.
+//! This crate must not grow behaviour: no storage, no compatibility rules. Its only I/O is the
+//! HTTP registry client ([`client::HttpRegistryClient`]).
 
 pub mod client;
 pub mod error;
@@ -22,6 +23,6 @@ pub mod rest;
 pub mod schema;
 pub mod subject;
 
-pub use client::RegistryClient;
+pub use client::{HttpRegistryClient, RegistryClient};
 pub use error::{ErrorBody, RegistryError};
 pub use schema::{CompatibilityLevel, Mode, SchemaReference, SchemaType};

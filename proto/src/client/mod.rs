@@ -39,3 +39,7 @@ pub trait RegistryClient: Send + Sync {
         schema: &RegisterSchemaRequest,
     ) -> impl Future<Output = Result<CompatibilityCheckResponse, RegistryError>> + Send;
 }
+
+mod http;
+
+pub use http::HttpRegistryClient;
