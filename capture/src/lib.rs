@@ -22,6 +22,8 @@
 //! - [`connect`]: connectors as Kafka Connect runs them (configs, states, one task each) and
 //!   the Kafka-Connect-compatible REST API.
 //!
+//! - [`pipeline`]: one connector task end to end: snapshot, stream, register, encode, produce,
+//!   commit offsets behind acknowledgements.
 //! - [`error`]: [`error::CaptureError`], transient (reconnect) or definite (fail the task).
 //!
 //! Capture registers schemas through `sluice_proto::RegistryClient` and judges nothing itself:
@@ -34,6 +36,7 @@ pub mod connect;
 pub mod ddl;
 pub mod error;
 pub mod mysql;
+pub mod pipeline;
 pub mod position;
 pub mod schema;
 pub mod sink;

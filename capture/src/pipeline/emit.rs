@@ -1,0 +1,260 @@
+//! Turning change events into framed Avro records, sending them, and committing offsets behind
+//! the acknowledgements.
+//!
+//! Every record gets the next sequence number. After the records of an event, the pipeline
+//! records a checkpoint: "once everything up to sequence N is acknowledged, the connector may
+//! resume at offset O". [`Emitter::commit_acknowledged`] saves the newest checkpoint whose
+//! records are all acknowledged. A crash therefore repeats at most the records after the last
+//! committed checkpoint, and each repeated record carries the same `source.file/pos/row`.
+
+use super::offset::SourceOffset;
+use super::schemas::PreparedTable;
+use crate::avro::encode::write_confluent_header;
+use crate::avro::{ChangeEvent, Op, SourceInfo};
+use crate::error::CaptureError;
+use crate::sink::{Record, RecordSink};
+use crate::store::CaptureStore;
+use crate::value::ColumnValue;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How often acknowledged offsets are saved.
+const COMMIT_INTERVAL: Duration = Duration::from_millis(200);
+
+/// Encodes, sends and checkpoints.
+#[derive(Debug)]
+pub struct Emitter<S> {
+    sink: Arc<S>,
+    store: CaptureStore,
+    connector: String,
+    seq: u64,
+    checkpoints: VecDeque<(u64, SourceOffset)>,
+    committed: Option<SourceOffset>,
+    last_commit: Instant,
+    key: Vec<u8>,
+    value: Vec<u8>,
+    tombstones: bool,
+}
+
+/// Microseconds since the epoch, the connector's clock for `ts_ms/us/ns`.
+pub fn now_micros() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+impl<S: RecordSink> Emitter<S> {
+    pub fn new(sink: Arc<S>, store: CaptureStore, connector: String, tombstones: bool) -> Self {
+        Self {
+            sink,
+            store,
+            connector,
+            seq: 0,
+            checkpoints: VecDeque::new(),
+            committed: None,
+            last_commit: Instant::now(),
+            key: Vec::with_capacity(256),
+            value: Vec::with_capacity(4096),
+            tombstones,
+        }
+    }
+
+    /// Emits one row change: `c`/`r` (after), `u` (before+after), `d` (before, then a
+    /// tombstone); an update that changes the key becomes `d` + tombstone + `c`.
+    pub async fn row(
+        &mut self,
+        table: &PreparedTable,
+        op: Op,
+        before: Option<&[ColumnValue<'_>]>,
+        after: Option<&[ColumnValue<'_>]>,
+        source: &SourceInfo<'_>,
+    ) -> Result<(), CaptureError> {
+        if op == Op::Update
+            && let (Some(b), Some(a)) = (before, after)
+            && table.key_id.is_some()
+        {
+            let mut old_key = Vec::new();
+            let mut new_key = Vec::new();
+            encode_key(table, b, &mut old_key)?;
+            encode_key(table, a, &mut new_key)?;
+            if old_key != new_key {
+                self.one(table, Op::Delete, Some(b), None, source).await?;
+                return self.one(table, Op::Create, None, Some(a), source).await;
+            }
+        }
+        self.one(table, op, before, after, source).await
+    }
+
+    async fn one(
+        &mut self,
+        table: &PreparedTable,
+        op: Op,
+        before: Option<&[ColumnValue<'_>]>,
+        after: Option<&[ColumnValue<'_>]>,
+        source: &SourceInfo<'_>,
+    ) -> Result<(), CaptureError> {
+        let key_row = after.or(before);
+        self.key.clear();
+        let has_key = match key_row {
+            Some(row) => encode_key(table, row, &mut self.key)?,
+            None => false,
+        };
+        let now = now_micros();
+        let event = ChangeEvent {
+            op,
+            before,
+            after,
+            source,
+            transaction: None,
+            ts_ms: now / 1000,
+            ts_us: now,
+            ts_ns: now.saturating_mul(1000),
+        };
+        self.value.clear();
+        write_confluent_header(&mut self.value, table.value_id);
+        table
+            .avro
+            .encode_envelope(&event, &mut self.value)
+            .map_err(|e| encode_error(table, &e.to_string()))?;
+        let key = has_key.then_some(self.key.as_slice());
+        self.seq += 1;
+        self.sink
+            .send(Record {
+                topic: &table.avro.topic,
+                key,
+                value: Some(&self.value),
+                seq: self.seq,
+            })
+            .await
+            .map_err(sink_error)?;
+        if op == Op::Delete && self.tombstones && has_key {
+            self.seq += 1;
+            self.sink
+                .send(Record {
+                    topic: &table.avro.topic,
+                    key: Some(&self.key),
+                    value: None,
+                    seq: self.seq,
+                })
+                .await
+                .map_err(sink_error)?;
+        }
+        Ok(())
+    }
+
+    /// Emits a truncate (`t`, null key).
+    pub async fn truncate(
+        &mut self,
+        table: &PreparedTable,
+        source: &SourceInfo<'_>,
+    ) -> Result<(), CaptureError> {
+        let now = now_micros();
+        let event = ChangeEvent {
+            op: Op::Truncate,
+            before: None,
+            after: None,
+            source,
+            transaction: None,
+            ts_ms: now / 1000,
+            ts_us: now,
+            ts_ns: now.saturating_mul(1000),
+        };
+        self.value.clear();
+        write_confluent_header(&mut self.value, table.value_id);
+        table
+            .avro
+            .encode_envelope(&event, &mut self.value)
+            .map_err(|e| encode_error(table, &e.to_string()))?;
+        self.seq += 1;
+        self.sink
+            .send(Record {
+                topic: &table.avro.topic,
+                key: None,
+                value: Some(&self.value),
+                seq: self.seq,
+            })
+            .await
+            .map_err(sink_error)
+    }
+
+    /// Records that `offset` is safe to resume from once every record sent so far is
+    /// acknowledged.
+    pub fn checkpoint(&mut self, offset: SourceOffset) {
+        match self.checkpoints.back_mut() {
+            Some((seq, last)) if *seq == self.seq => *last = offset,
+            _ => self.checkpoints.push_back((self.seq, offset)),
+        }
+    }
+
+    /// Saves the newest fully acknowledged checkpoint, at most every 200 ms unless `force`.
+    pub async fn commit_acknowledged(&mut self, force: bool) -> Result<(), CaptureError> {
+        if !force && self.last_commit.elapsed() < COMMIT_INTERVAL {
+            return Ok(());
+        }
+        self.last_commit = Instant::now();
+        let acked = self.sink.acked_through().map_err(sink_error)?;
+        let mut newest = None;
+        while let Some((seq, _)) = self.checkpoints.front() {
+            if *seq > acked {
+                break;
+            }
+            newest = self.checkpoints.pop_front().map(|(_, o)| o);
+        }
+        if let Some(offset) = newest
+            && self.committed.as_ref() != Some(&offset)
+        {
+            self.store
+                .save_offset(&self.connector, &offset)
+                .await
+                .map_err(|e| CaptureError::Definite(e.to_string()))?;
+            metrics::counter!("sluice_capture_offset_commits_total", "connector" => self.connector.clone()).increment(1);
+            self.committed = Some(offset);
+        }
+        Ok(())
+    }
+
+    /// Waits for every record to be acknowledged, then commits the newest checkpoint.
+    pub async fn flush(&mut self) -> Result<(), CaptureError> {
+        self.sink.flush().await.map_err(sink_error)?;
+        self.commit_acknowledged(true).await
+    }
+
+    /// Records sent so far.
+    pub fn sent(&self) -> u64 {
+        self.seq
+    }
+}
+
+fn encode_key(
+    table: &PreparedTable,
+    row: &[ColumnValue<'_>],
+    out: &mut Vec<u8>,
+) -> Result<bool, CaptureError> {
+    let Some(id) = table.key_id else {
+        return Ok(false);
+    };
+    write_confluent_header(out, id);
+    let written = table
+        .avro
+        .encode_key(row, out)
+        .map_err(|e| encode_error(table, &e.to_string()))?;
+    if !written {
+        out.clear();
+    }
+    Ok(written)
+}
+
+fn encode_error(table: &PreparedTable, reason: &str) -> CaptureError {
+    CaptureError::Definite(format!(
+        "cannot encode a row of {}: {reason}",
+        table.table.id
+    ))
+}
+
+fn sink_error(e: crate::sink::SinkError) -> CaptureError {
+    match e {
+        crate::sink::SinkError::Unreachable(_) => CaptureError::Transient(e.to_string()),
+        other => CaptureError::Definite(other.to_string()),
+    }
+}
