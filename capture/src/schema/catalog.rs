@@ -94,6 +94,17 @@ impl Catalog {
         self.databases.values().flat_map(|d| d.tables.values())
     }
 
+    /// Puts a table model in as it is (restoring a catalog from the schema history). The
+    /// table's unique keys other than its primary key are not known this way, so a later
+    /// `DROP PRIMARY KEY` promotes nothing for it.
+    pub fn insert_table(&mut self, table: Table) {
+        self.databases
+            .entry(table.id.database.clone())
+            .or_default()
+            .tables
+            .insert(table.id.table.clone(), table);
+    }
+
     /// The server's default charset, as last `SET`.
     pub fn server_charset(&self) -> Option<&str> {
         self.server_charset.as_deref()
