@@ -6,7 +6,8 @@
 #   2. .venv/ with the Python clients of the interop tests (tests/python/requirements.txt);
 #   3. PostgreSQL on 127.0.0.1:5432, started if installed but down;
 #   4. `cargo build --workspace`: the e2e tests run the built target/debug/sluice binary;
-#   5. every test: `cargo nextest run --workspace` (+ doctests) or `cargo test --workspace`.
+#   5. MariaDB server binaries and the tansu broker for the capture tests;
+#   6. every test: `cargo nextest run --workspace` (+ doctests) or `cargo test --workspace`.
 #
 # Extra arguments go to the test runner, e.g. `scripts/test.sh -p sluice-e2e` (doctests then do not run).
 # Environment: SLUICE_SKIP_PYTHON=1 skips the venv (and the Python interop test).
@@ -91,8 +92,28 @@ ensure_postgres() {
     say "PostgreSQL $version did not come up on 127.0.0.1:5432: PostgreSQL-backed tests will skip"
 }
 
+# The Kafka-protocol broker the capture tests produce to (one build of ~8 minutes, once).
+ensure_tansu() {
+    if [[ -x ${CARGO_HOME:-$HOME/.cargo}/bin/tansu ]] || command -v tansu >/dev/null 2>&1; then
+        return 0
+    fi
+    say "installing tansu 0.6.0, the test Kafka broker (once, ~8 minutes)"
+    cargo install --locked --quiet tansu --version 0.6.0 --features dynostore,libsql
+}
+
+# MariaDB server binaries for the capture tests' private servers.
+ensure_mariadb() {
+    if command -v mariadbd >/dev/null 2>&1 && command -v mariadb-install-db >/dev/null 2>&1; then
+        return 0
+    fi
+    say "installing MariaDB server binaries (Debian packages)"
+    apt-get install --yes --quiet mariadb-server mariadb-client >/dev/null
+}
+
 use_nextest=true
 ensure_nextest || use_nextest=false
+ensure_mariadb
+ensure_tansu
 
 if [[ ${SLUICE_SKIP_PYTHON:-} == 1 ]]; then
     say "SLUICE_SKIP_PYTHON=1: not preparing the Python venv"
