@@ -49,6 +49,19 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "SLUICE_MAX_SCHEMA_BYTES", default_value_t = 1024 * 1024)]
     pub(crate) max_schema_bytes: usize,
 
+    /// Kafka `bootstrap.servers` for connectors. Without it the Kafka Connect API is not served.
+    #[arg(long, env = "SLUICE_KAFKA")]
+    pub(crate) kafka: Option<String>,
+
+    /// Address of the Kafka-Connect-compatible REST API (with --kafka).
+    #[arg(long, env = "SLUICE_CONNECT_LISTEN", default_value = "0.0.0.0:8083")]
+    pub(crate) connect_listen: SocketAddr,
+
+    /// `compression.type` of the Kafka producer: none, gzip, snappy or lz4.
+    #[arg(long, env = "SLUICE_KAFKA_COMPRESSION", default_value = "lz4",
+          value_parser = ["none", "gzip", "snappy", "lz4"])]
+    pub(crate) kafka_compression: String,
+
     /// With a shared PostgreSQL store: how often to look for other instances' writes (ms).
     #[arg(long, env = "SLUICE_REFRESH_INTERVAL_MS", default_value_t = 500,
           value_parser = clap::value_parser!(u64).range(10..=60_000))]

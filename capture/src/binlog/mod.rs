@@ -7,6 +7,18 @@
 //!
 //! (Implementation in progress: see the submodules.)
 
+mod decode;
+mod events;
+mod layout;
+mod mariadb;
+pub mod reader;
+mod rows;
+
+#[cfg(test)]
+mod tests;
+
+pub use reader::{BinlogReader, DEFAULT_HEARTBEAT};
+
 use crate::position::BinlogPosition;
 use crate::schema::{Table, TableChange};
 use crate::value::OwnedColumnValue;
@@ -67,6 +79,15 @@ pub enum StreamEvent {
     Commit {
         next: BinlogPosition,
         gtid: Option<String>,
+        ts_sec: u32,
+    },
+    /// `TRUNCATE TABLE` of a captured table (Debezium's `t` event).
+    Truncate {
+        table: Arc<Table>,
+        /// Start of the query event.
+        position: BinlogPosition,
+        /// Position after it.
+        next: BinlogPosition,
         ts_sec: u32,
     },
     /// Nothing happened for a while (server heartbeat); `next` is the current position.
