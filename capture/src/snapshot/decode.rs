@@ -26,7 +26,10 @@ pub fn decode_value(ty: &DataType, v: Value) -> Result<OwnedColumnValue, String>
         return Ok(ColumnValue::Null);
     }
     Ok(match ty {
-        DataType::Boolean | DataType::TinyInt { unsigned: false, .. } => integer(v, false)?,
+        DataType::Boolean
+        | DataType::TinyInt {
+            unsigned: false, ..
+        } => integer(v, false)?,
         DataType::TinyInt { unsigned, .. }
         | DataType::SmallInt { unsigned }
         | DataType::MediumInt { unsigned }
@@ -52,10 +55,9 @@ pub fn decode_value(ty: &DataType, v: Value) -> Result<OwnedColumnValue, String>
         DataType::Char(_) | DataType::VarChar(_) | DataType::Text(_) => {
             ColumnValue::String(Cow::Owned(utf8(bytes(v)?)))
         }
-        DataType::Binary(_)
-        | DataType::VarBinary(_)
-        | DataType::Blob(_)
-        | DataType::Vector(_) => ColumnValue::Bytes(Cow::Owned(bytes(v)?)),
+        DataType::Binary(_) | DataType::VarBinary(_) | DataType::Blob(_) | DataType::Vector(_) => {
+            ColumnValue::Bytes(Cow::Owned(bytes(v)?))
+        }
         DataType::Json => ColumnValue::Json(Cow::Owned(utf8(bytes(v)?))),
         DataType::Geometry(_) => ColumnValue::Geometry(Cow::Owned(bytes(v)?)),
         DataType::Enum(members) => match v {
@@ -281,9 +283,18 @@ mod tests {
     #[test]
     fn integers_follow_signedness() {
         let u = DataType::BigInt { unsigned: true };
-        assert_eq!(decode_value(&u, Value::UInt(u64::MAX)), Ok(ColumnValue::UInt(u64::MAX)));
-        assert_eq!(decode_value(&u, b("18446744073709551615")), Ok(ColumnValue::UInt(u64::MAX)));
-        let s = DataType::TinyInt { unsigned: false, width: Some(1) };
+        assert_eq!(
+            decode_value(&u, Value::UInt(u64::MAX)),
+            Ok(ColumnValue::UInt(u64::MAX))
+        );
+        assert_eq!(
+            decode_value(&u, b("18446744073709551615")),
+            Ok(ColumnValue::UInt(u64::MAX))
+        );
+        let s = DataType::TinyInt {
+            unsigned: false,
+            width: Some(1),
+        };
         assert_eq!(decode_value(&s, Value::Int(-1)), Ok(ColumnValue::Int(-1)));
         assert_eq!(decode_value(&s, b("-128")), Ok(ColumnValue::Int(-128)));
         assert_eq!(decode_value(&s, Value::NULL), Ok(ColumnValue::Null));
@@ -314,7 +325,11 @@ mod tests {
     fn temporal_text_and_binary() {
         assert_eq!(
             decode_value(&DataType::Date, b("0000-00-00")),
-            Ok(ColumnValue::Date { year: 0, month: 0, day: 0 })
+            Ok(ColumnValue::Date {
+                year: 0,
+                month: 0,
+                day: 0
+            })
         );
         assert_eq!(
             decode_value(&DataType::DateTime(3), b("2018-06-20 13:37:03.123")),
@@ -330,11 +345,17 @@ mod tests {
         );
         assert_eq!(
             decode_value(&DataType::Timestamp(0), Value::Date(1970, 1, 2, 0, 0, 1, 5)),
-            Ok(ColumnValue::Timestamp { unix_secs: 86_401, micros: 5 })
+            Ok(ColumnValue::Timestamp {
+                unix_secs: 86_401,
+                micros: 5
+            })
         );
         assert_eq!(
             decode_value(&DataType::Timestamp(0), b("0000-00-00 00:00:00")),
-            Ok(ColumnValue::Timestamp { unix_secs: 0, micros: 0 })
+            Ok(ColumnValue::Timestamp {
+                unix_secs: 0,
+                micros: 0
+            })
         );
         assert_eq!(
             decode_value(&DataType::Time(6), b("-838:59:59.5")),
@@ -356,18 +377,29 @@ mod tests {
                 micros: 0
             })
         );
-        assert_eq!(decode_value(&DataType::Year, b("2021")), Ok(ColumnValue::Year(2021)));
+        assert_eq!(
+            decode_value(&DataType::Year, b("2021")),
+            Ok(ColumnValue::Year(2021))
+        );
         assert!(decode_value(&DataType::Date, b("nope")).is_err());
     }
 
     #[test]
     fn numbers_and_strings() {
-        let d = DataType::Decimal { precision: 10, scale: 2, unsigned: false };
+        let d = DataType::Decimal {
+            precision: 10,
+            scale: 2,
+            unsigned: false,
+        };
         assert_eq!(
             decode_value(&d, b("-12.50")),
             Ok(ColumnValue::Decimal(Cow::Owned("-12.50".into())))
         );
-        let f = DataType::Float { precision: None, scale: None, unsigned: false };
+        let f = DataType::Float {
+            precision: None,
+            scale: None,
+            unsigned: false,
+        };
         assert_eq!(decode_value(&f, b("3.14")), Ok(ColumnValue::Float(3.14)));
         assert_eq!(
             decode_value(&DataType::VarChar(10), b("héllo")),

@@ -2,9 +2,9 @@
 //! transaction, unlock — the steps and fallbacks the module documentation of
 //! [`super`] describes.
 
+use super::Consistency;
 use super::position::{self, Flavor, server_code};
 use super::schema;
-use super::Consistency;
 use crate::config::{ConnectorConfig, SnapshotLockingMode};
 use crate::error::CaptureError;
 use crate::position::BinlogPosition;
@@ -42,13 +42,16 @@ pub(super) async fn establish(
     let flavor = Flavor::detect(conn).await?;
     conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         .await?;
-    conn.query_drop("SET SESSION lock_wait_timeout = 10").await?;
+    conn.query_drop("SET SESSION lock_wait_timeout = 10")
+        .await?;
     let why_unlocked = match config.snapshot_locking_mode {
         SnapshotLockingMode::Minimal => {
             let started = Instant::now();
             match conn.query_drop("FLUSH TABLES WITH READ LOCK").await {
                 Ok(()) => return global_lock(conn, config, flavor, started).await,
-                Err(e) if denied(&e) => format!("FLUSH TABLES WITH READ LOCK is not permitted ({e})"),
+                Err(e) if denied(&e) => {
+                    format!("FLUSH TABLES WITH READ LOCK is not permitted ({e})")
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -114,7 +117,13 @@ async fn mariadb_snapshot(
          (MariaDB binlog_snapshot_position), but a DDL statement committed while the snapshot \
          reads the table definitions is not guarded against"
     );
-    established(position, gtid, catalog, &ids, Consistency::MariaDbSnapshotPosition)
+    established(
+        position,
+        gtid,
+        catalog,
+        &ids,
+        Consistency::MariaDbSnapshotPosition,
+    )
 }
 
 /// MySQL without the global lock: `LOCK TABLES … READ` for the whole snapshot when
@@ -131,7 +140,10 @@ async fn mysql_without_global_lock(
             .iter()
             .map(|id| format!("{} READ", schema::qualified(id)))
             .collect();
-        match conn.query_drop(format!("LOCK TABLES {}", list.join(", "))).await {
+        match conn
+            .query_drop(format!("LOCK TABLES {}", list.join(", ")))
+            .await
+        {
             Ok(()) => {
                 let (position, gtids) = position::current(conn).await?;
                 let catalog = schema::read(conn, &databases, &ids).await?;

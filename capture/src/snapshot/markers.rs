@@ -157,7 +157,9 @@ mod tests {
 
     /// Markers for tables with the given row counts, in order.
     fn run(counts: &[usize]) -> Vec<(String, SnapshotMarker)> {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(async {
             let (tx, mut rx) = mpsc::channel(1000);
             let mut e = Emitter::new(tx, counts.len());
@@ -202,11 +204,7 @@ mod tests {
         // One row in the first table is `first`; the final row is forced to `last`.
         assert_eq!(
             run(&[1, 2, 0]),
-            m(&[
-                ("t0", First),
-                ("t1", FirstInDataCollection),
-                ("t1", Last)
-            ])
+            m(&[("t0", First), ("t1", FirstInDataCollection), ("t1", Last)])
         );
         // An empty first table: nobody is `first`.
         assert_eq!(

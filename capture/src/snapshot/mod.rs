@@ -167,7 +167,10 @@ async fn run_on(
     );
     let mut sent = 0;
     if config.snapshot_mode.reads_data() {
-        let chunk = config.snapshot_fetch_size.unwrap_or(DEFAULT_CHUNK_ROWS).max(1);
+        let chunk = config
+            .snapshot_fetch_size
+            .unwrap_or(DEFAULT_CHUNK_ROWS)
+            .max(1);
         sent = read::read_tables(conn, config, &locked.tables, chunk, rows, progress).await?;
     }
     lock::finish(conn, locked.consistency).await?;

@@ -78,9 +78,7 @@ pub(super) async fn current(
 /// MariaDB's `binlog_snapshot_file`/`binlog_snapshot_position`: the binlog position of the
 /// read view opened by this session's `START TRANSACTION WITH CONSISTENT SNAPSHOT`.
 pub(super) async fn mariadb_snapshot(conn: &mut Conn) -> Result<BinlogPosition, CaptureError> {
-    let rows: Vec<(String, String)> = conn
-        .query("SHOW STATUS LIKE 'binlog_snapshot_%'")
-        .await?;
+    let rows: Vec<(String, String)> = conn.query("SHOW STATUS LIKE 'binlog_snapshot_%'").await?;
     let get = |name: &str| {
         rows.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))

@@ -81,10 +81,7 @@ pub(super) async fn read_tables(
 async fn estimates(conn: &mut Conn) -> HashMap<TableId, u64> {
     let sql = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES \
                WHERE TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')";
-    match conn
-        .query::<(String, String, Option<u64>), _>(sql)
-        .await
-    {
+    match conn.query::<(String, String, Option<u64>), _>(sql).await {
         Ok(rows) => rows
             .into_iter()
             .map(|(db, t, n)| (TableId::new(db, t), n.unwrap_or(0)))
@@ -129,7 +126,9 @@ impl TableReader<'_> {
         let order = order.join(", ");
         let limit = self.chunk;
         let first = conn
-            .prep(format!("SELECT {select} FROM {from} ORDER BY {order} LIMIT {limit}"))
+            .prep(format!(
+                "SELECT {select} FROM {from} ORDER BY {order} LIMIT {limit}"
+            ))
             .await?;
         let next = conn
             .prep(format!(
@@ -196,7 +195,10 @@ fn select_list(t: &Table, config: &ConnectorConfig) -> String {
     t.columns
         .iter()
         .map(|c| {
-            let key = t.primary_key.iter().any(|k| k.eq_ignore_ascii_case(&c.name));
+            let key = t
+                .primary_key
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&c.name));
             if key || config.filters.column_included(&t.id, &c.name) {
                 quote(&c.name)
             } else {
