@@ -1,6 +1,8 @@
 //! The `sluice` binary: command line, telemetry and wiring. Behaviour lives in the crates.
 
 mod cli;
+mod connect;
+mod registry_client;
 mod serve;
 
 use clap::Parser;

@@ -3,6 +3,7 @@
 use crate::cli::ServeArgs;
 use anyhow::Context;
 use metrics_exporter_prometheus::PrometheusBuilder;
+use sluice_capture::sink::KafkaSettings;
 use sluice_registry::api::AuthConfig;
 use sluice_registry::store::Store;
 use sluice_registry::{Registry, RegistrySettings, refresh, server};
@@ -73,6 +74,32 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         let _ = stop_tx.send(true);
     });
 
+    let connect = match &args.kafka {
+        Some(bootstrap) => {
+            let mut kafka = KafkaSettings::new(bootstrap.clone());
+            kafka.compression = args.kafka_compression.clone();
+            let (manager, router) =
+                crate::connect::start(&args.data_dir, kafka, registry.clone(), args.connect_listen)
+                    .await?;
+            let listener = tokio::net::TcpListener::bind(args.connect_listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.connect_listen))?;
+            let connect_addr = listener.local_addr()?;
+            tracing::info!(addr = %connect_addr, kafka = %bootstrap, "kafka connect api listening");
+            let serving = tokio::spawn(server::serve(
+                listener,
+                router,
+                None,
+                stopped(stop_rx.clone()),
+            ));
+            Some((manager, serving))
+        }
+        None => {
+            tracing::info!("no --kafka given: the Kafka Connect API (capture) is not started");
+            None
+        }
+    };
+
     tracing::info!(
         addr = %addr,
         store = %redact(&store_url),
@@ -81,6 +108,10 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "registry listening"
     );
     server::serve(listener, app, tls, stopped(stop_rx)).await?;
+    if let Some((manager, serving)) = connect {
+        manager.shutdown().await;
+        let _ = serving.await;
+    }
     if let Some(follower) = follower {
         follower.abort();
     }

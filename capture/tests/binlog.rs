@@ -24,7 +24,9 @@ fn config(db: &MariaDb) -> DatabaseConfig {
 }
 
 async fn conn(db: &MariaDb) -> mysql_async::Conn {
-    mysql_async::Conn::new(mysql::opts(&config(db))).await.unwrap()
+    mysql_async::Conn::new(mysql::opts(&config(db)))
+        .await
+        .unwrap()
 }
 
 fn app_filters() -> Filters {
@@ -140,17 +142,18 @@ async fn stream_types_transactions_ddl_and_restart() {
          INSERT INTO other VALUES (3, 'three', 'ex3');",
     );
 
-    let mut reader =
-        BinlogReader::start(&config(&db), 5400, app_filters(), start, Catalog::new())
-            .await
-            .unwrap();
+    let mut reader = BinlogReader::start(&config(&db), 5400, app_filters(), start, Catalog::new())
+        .await
+        .unwrap();
     let events = read_until_marker(&mut reader, 3).await;
     let summary: Vec<String> = events
         .iter()
         .map(|e| match e {
             StreamEvent::Begin { .. } => "B".to_string(),
             StreamEvent::Commit { .. } => "C".to_string(),
-            StreamEvent::Rows { table, op, rows, .. } => {
+            StreamEvent::Rows {
+                table, op, rows, ..
+            } => {
                 format!("{}:{op:?}x{}", table.id.table, rows.len())
             }
             StreamEvent::SchemaChange { changes, .. } => format!("S{}", changes.len()),
@@ -384,10 +387,13 @@ async fn purged_binlog_and_heartbeat() {
     assert_ne!(mysql::earliest_binlog(&mut c).await.unwrap(), first);
 
     let from = BinlogPosition::new(first.clone(), 4);
-    let result = match BinlogReader::start(&config(&db), 5402, Filters::default(), from, Catalog::new()).await {
-        Ok(mut r) => r.next().await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let result =
+        match BinlogReader::start(&config(&db), 5402, Filters::default(), from, Catalog::new())
+            .await
+        {
+            Ok(mut r) => r.next().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
     match result {
         Err(CaptureError::BinlogPurged { file, .. }) => assert_eq!(file, first),
         other => panic!("expected BinlogPurged, got {other:?}"),
@@ -453,9 +459,15 @@ async fn decode_throughput() {
          INSERT INTO t SELECT seq, seq * 3, CONCAT('name-', seq), seq / 7,
            '2024-01-01 00:00:00' + INTERVAL seq SECOND, seq % 2 FROM seq_1_to_200000;",
     );
-    let mut reader = BinlogReader::start(&config(&db), 5404, Filters::default(), start, Catalog::new())
-        .await
-        .unwrap();
+    let mut reader = BinlogReader::start(
+        &config(&db),
+        5404,
+        Filters::default(),
+        start,
+        Catalog::new(),
+    )
+    .await
+    .unwrap();
     let t0 = std::time::Instant::now();
     let mut rows = 0;
     while rows < N {

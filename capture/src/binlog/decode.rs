@@ -397,6 +397,11 @@ mod tests {
         assert_eq!(Charset::Latin1.decode(b"caf\xe9 \x80").unwrap(), "café €");
         assert_eq!(Charset::from_name("UTF8MB4"), Charset::Utf8);
         assert!(Charset::Utf8.decode(b"\xff").is_err());
-        assert_eq!(Charset::Utf16.decode(&[0, 0x41, 0xd8, 0x3d, 0xde, 0x00]).unwrap(), "A😀");
+        assert_eq!(
+            Charset::Utf16
+                .decode(&[0, 0x41, 0xd8, 0x3d, 0xde, 0x00])
+                .unwrap(),
+            "A😀"
+        );
     }
 }

@@ -156,10 +156,7 @@ fn handler(filters: Filters) -> EventHandler {
 }
 
 fn all(h: &mut EventHandler, events: &[Event]) -> Vec<StreamEvent> {
-    events
-        .iter()
-        .filter_map(|e| h.handle(e).unwrap())
-        .collect()
+    events.iter().filter_map(|e| h.handle(e).unwrap()).collect()
 }
 
 fn fake_rotate(log: &Log) -> Event {
@@ -220,7 +217,10 @@ fn mysql_gtid_transaction() {
     }
     match &out[2] {
         StreamEvent::Commit { next, gtid, .. } => {
-            assert_eq!(next, &BinlogPosition::new("binlog.000001", u64::from(log.pos)));
+            assert_eq!(
+                next,
+                &BinlogPosition::new("binlog.000001", u64::from(log.pos))
+            );
             assert_eq!(gtid.as_deref(), Some(format!("{uuid}:5").as_str()));
         }
         other => panic!("{other:?}"),
@@ -267,7 +267,11 @@ fn mysql_compressed_transaction_payload() {
     let payload_start = log.pos;
     let inner = vec![
         Log::raw(QUERY, 0, &query_body("db", "BEGIN")),
-        Log::raw(TABLE_MAP, 0, &table_map_body("t", &["id", "name", "amount"])),
+        Log::raw(
+            TABLE_MAP,
+            0,
+            &table_map_body("t", &["id", "name", "amount"]),
+        ),
         Log::raw(WRITE_ROWS, 0, &write_rows_body()),
         Log::raw(XID, 0, &3u64.to_le_bytes()),
     ];
@@ -284,9 +288,7 @@ fn mysql_compressed_transaction_payload() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(
-        matches!(&out[2], StreamEvent::Commit { next, .. } if next.pos == u64::from(log.pos))
-    );
+    assert!(matches!(&out[2], StreamEvent::Commit { next, .. } if next.pos == u64::from(log.pos)));
 
     // A payload whose inner events never arrive is an error, not lost rows.
     let mut log = Log::new();
@@ -323,7 +325,10 @@ fn table_map_must_match_the_model() {
         other => panic!("{other:?}"),
     }
     // A table the catalog does not know.
-    let tm = log.event(TABLE_MAP, &table_map_body("missing", &["id", "name", "amount"]));
+    let tm = log.event(
+        TABLE_MAP,
+        &table_map_body("missing", &["id", "name", "amount"]),
+    );
     assert!(matches!(
         h.handle(&tm),
         Err(CaptureError::UnknownTable { .. })
@@ -387,7 +392,10 @@ fn ddl_changes_the_catalog_and_truncate_is_its_own_event() {
     let mut log = Log::new();
     let events = vec![
         fake_rotate(&log),
-        log.event(QUERY, &query_body("db", "ALTER TABLE t ADD COLUMN extra INT")),
+        log.event(
+            QUERY,
+            &query_body("db", "ALTER TABLE t ADD COLUMN extra INT"),
+        ),
         log.event(QUERY, &query_body("db", "TRUNCATE TABLE t")),
         log.event(QUERY, &query_body("db", "GRANT SELECT ON *.* TO x")),
     ];

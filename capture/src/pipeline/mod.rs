@@ -24,6 +24,8 @@
 
 pub mod emit;
 pub mod offset;
+mod run;
 pub mod schemas;
 
 pub use offset::SourceOffset;
+pub use run::{CaptureRunner, RegistryFactory, SinkFactory};

@@ -1,0 +1,501 @@
+//! One connector task: the loop that ties snapshot, binlog, registry and Kafka together
+//! (algorithm in the module doc of [`crate::pipeline`]).
+
+use super::emit::{Emitter, now_micros};
+use super::offset::SourceOffset;
+use super::schemas::SchemaGate;
+use crate::avro::{Op, SourceInfo};
+use crate::binlog::{BinlogReader, RowOp, StreamEvent};
+use crate::config::{ConnectorConfig, SnapshotMode};
+use crate::connect::{TaskContext, TaskFailure, TaskRunner};
+use crate::error::CaptureError;
+use crate::position::BinlogPosition;
+use crate::schema::{Catalog, Table, TableChange, TableId};
+use crate::sink::{RecordSink, SinkError};
+use crate::snapshot::{self, SnapshotRow};
+use crate::store::{CaptureStore, TableVersion};
+use sluice_proto::RegistryClient;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// Builds the registry client a connector uses (in process, or HTTP when its converter
+/// config names a URL).
+pub type RegistryFactory<R> =
+    Arc<dyn Fn(&ConnectorConfig) -> Result<R, CaptureError> + Send + Sync>;
+/// Builds the sink a task produces to.
+pub type SinkFactory<S> = Arc<dyn Fn() -> Result<Arc<S>, SinkError> + Send + Sync>;
+
+/// Runs capture tasks: the [`TaskRunner`] the connector manager starts.
+pub struct CaptureRunner<R, S> {
+    store: CaptureStore,
+    registry: RegistryFactory<R>,
+    sink: SinkFactory<S>,
+}
+
+impl<R, S> std::fmt::Debug for CaptureRunner<R, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaptureRunner").finish_non_exhaustive()
+    }
+}
+
+impl<R, S> CaptureRunner<R, S> {
+    pub fn new(store: CaptureStore, registry: RegistryFactory<R>, sink: SinkFactory<S>) -> Self {
+        Self {
+            store,
+            registry,
+            sink,
+        }
+    }
+}
+
+impl<R, S> TaskRunner for CaptureRunner<R, S>
+where
+    R: RegistryClient + 'static,
+    S: RecordSink + 'static,
+{
+    fn run(
+        &self,
+        ctx: TaskContext,
+    ) -> Pin<Box<dyn Future<Output = Result<(), TaskFailure>> + Send>> {
+        let store = self.store.clone();
+        let registry = Arc::clone(&self.registry);
+        let sink = Arc::clone(&self.sink);
+        Box::pin(async move { supervise(ctx, store, registry, sink).await })
+    }
+}
+
+/// Runs the task, reconnecting after transient failures with a growing pause.
+async fn supervise<R: RegistryClient, S: RecordSink>(
+    mut ctx: TaskContext,
+    store: CaptureStore,
+    registry: RegistryFactory<R>,
+    sink: SinkFactory<S>,
+) -> Result<(), TaskFailure> {
+    let mut pause = Duration::from_secs(1);
+    loop {
+        let attempt = async {
+            let registry = registry(&ctx.config)?;
+            let sink = sink().map_err(|e| CaptureError::Transient(e.to_string()))?;
+            Task::new(&ctx, store.clone(), registry, sink)
+                .run(ctx.stop.clone())
+                .await
+        };
+        match attempt.await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.is_transient() => {
+                tracing::warn!(connector = %ctx.name, error = %e, pause_s = pause.as_secs(), "transient failure; resuming from the last committed offset");
+                tokio::select! {
+                    () = stopped(&mut ctx.stop) => return Ok(()),
+                    () = tokio::time::sleep(pause) => {}
+                }
+                pause = (pause * 2).min(Duration::from_secs(30));
+            }
+            Err(e) => return Err(TaskFailure(e.to_string())),
+        }
+    }
+}
+
+/// The state of one run of a task.
+struct Task<'a, R, S> {
+    ctx: &'a TaskContext,
+    config: Arc<ConnectorConfig>,
+    store: CaptureStore,
+    gate: SchemaGate<R>,
+    emitter: Emitter<S>,
+    server_id: i64,
+}
+
+/// Resolves once the task is told to stop.
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
+fn store_error(e: crate::store::StoreError) -> CaptureError {
+    CaptureError::Definite(e.to_string())
+}
+
+/// Whether history position `text` is at or before `limit`.
+fn at_or_before(limit: &BinlogPosition) -> impl Fn(&str) -> bool + '_ {
+    move |text| text.parse::<BinlogPosition>().is_ok_and(|p| p <= *limit)
+}
+
+impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
+    fn new(ctx: &'a TaskContext, store: CaptureStore, registry: R, sink: Arc<S>) -> Self {
+        let config = Arc::clone(&ctx.config);
+        Self {
+            ctx,
+            gate: SchemaGate::new(registry, Arc::clone(&config)),
+            emitter: Emitter::new(
+                sink,
+                store.clone(),
+                ctx.name.clone(),
+                config.tombstones_on_delete,
+            ),
+            config,
+            store,
+            server_id: 0,
+        }
+    }
+
+    async fn run(mut self, stop: watch::Receiver<bool>) -> Result<(), CaptureError> {
+        let mut conn = mysql_async::Conn::new(crate::mysql::opts(&self.config.database)).await?;
+        let server = crate::mysql::check_server(&mut conn).await?;
+        let _ = conn.disconnect().await;
+        self.server_id = i64::from(server.server_id);
+
+        let committed: Option<SourceOffset> = self
+            .store
+            .offset(&self.ctx.name)
+            .await
+            .map_err(store_error)?;
+        let offset = match committed {
+            Some(o) if o.snapshot_completed => o,
+            _ => match self.snapshot(stop.clone()).await? {
+                Some(o) => o,
+                None => return Ok(()),
+            },
+        };
+        if self.config.snapshot_mode == SnapshotMode::InitialOnly {
+            tracing::info!(connector = %self.ctx.name, "snapshot.mode=initial_only: snapshot done, not streaming");
+            let mut stop = stop;
+            stopped(&mut stop).await;
+            return Ok(());
+        }
+        self.stream(offset, stop).await
+    }
+
+    /// Takes the snapshot (rows only if the mode reads data); `None` when stopped.
+    async fn snapshot(
+        &mut self,
+        mut stop: watch::Receiver<bool>,
+    ) -> Result<Option<SourceOffset>, CaptureError> {
+        tracing::info!(connector = %self.ctx.name, mode = %self.config.snapshot_mode, "snapshot starting");
+        let (tx, mut rx) = mpsc::channel::<SnapshotRow>(1024);
+        let status = self.ctx.status.clone();
+        let progress = move |p: snapshot::SnapshotProgress| {
+            status.snapshot_progress(p.rows_done, p.rows_total_estimate);
+        };
+        let config = Arc::clone(&self.config);
+        let snap = snapshot::run(&config, tx, &progress);
+        tokio::pin!(snap);
+        let ts = now_micros();
+        let outcome = loop {
+            tokio::select! {
+                result = &mut snap => break result?,
+                Some(row) = rx.recv() => self.snapshot_row(&row, ts).await?,
+                () = stopped(&mut stop) => return Ok(None),
+            }
+        };
+        while let Some(row) = rx.recv().await {
+            self.snapshot_row(&row, ts).await?;
+        }
+        self.ctx.status.snapshot_done();
+        let position_text = outcome.position.to_string();
+        let versions: Vec<TableVersion<Table>> = outcome
+            .catalog
+            .tables()
+            .filter(|t| self.config.filters.table_included(&t.id))
+            .map(|t| TableVersion {
+                database: t.id.database.clone(),
+                table: t.id.table.clone(),
+                position: position_text.clone(),
+                ddl: "snapshot".to_owned(),
+                model: Some(t.clone()),
+            })
+            .collect();
+        for v in &versions {
+            if let Some(model) = &v.model {
+                self.gate.prepare(&Arc::new(model.clone())).await?;
+            }
+        }
+        self.store
+            .record_tables(&self.ctx.name, &versions)
+            .await
+            .map_err(store_error)?;
+        let mut offset = SourceOffset::at(&outcome.position);
+        offset.gtid = outcome.gtid.clone();
+        self.emitter.checkpoint(offset.clone());
+        self.emitter.flush().await?;
+        tracing::info!(connector = %self.ctx.name, rows = outcome.rows, position = %outcome.position, "snapshot completed");
+        Ok(Some(offset))
+    }
+
+    async fn snapshot_row(
+        &mut self,
+        row: &SnapshotRow,
+        ts_micros: i64,
+    ) -> Result<(), CaptureError> {
+        let prepared = self.gate.prepare(&row.table).await?;
+        let id = &row.table.id;
+        let mut source = SourceInfo::new(&self.config.topic_prefix, &id.database, Some(&id.table));
+        source.ts_ms = ts_micros / 1000;
+        source.ts_us = ts_micros;
+        source.ts_ns = ts_micros.saturating_mul(1000);
+        source.snapshot = row.marker;
+        source.server_id = self.server_id;
+        self.emitter
+            .row(&prepared, Op::Read, None, Some(&row.values), &source)
+            .await?;
+        self.emitter.commit_acknowledged(false).await
+    }
+
+    async fn stream(
+        &mut self,
+        offset: SourceOffset,
+        mut stop: watch::Receiver<bool>,
+    ) -> Result<(), CaptureError> {
+        let start = offset.position();
+        let mut catalog = Catalog::new();
+        for v in self
+            .store
+            .tables_at::<Table>(&self.ctx.name, at_or_before(&start))
+            .await
+            .map_err(store_error)?
+        {
+            if let Some(model) = v.model {
+                catalog.insert_table(model);
+            }
+        }
+        let mut reader = BinlogReader::start(
+            &self.config.database,
+            self.config.database.server_id,
+            self.config.filters.clone(),
+            start.clone(),
+            catalog,
+        )
+        .await?;
+        tracing::info!(connector = %self.ctx.name, position = %start, skip_events = offset.event, "streaming");
+        let mut skip = offset.event;
+        let mut txn: Option<(BinlogPosition, Option<String>, Option<u32>, u64)> = None;
+        let mut last = offset;
+        loop {
+            let event = tokio::select! {
+                event = reader.next() => event?,
+                () = stopped(&mut stop) => {
+                    self.emitter.flush().await?;
+                    return Ok(());
+                }
+            };
+            match event {
+                StreamEvent::Begin {
+                    position,
+                    gtid,
+                    thread_id,
+                    ..
+                } => {
+                    txn = Some((position, gtid, thread_id, 0));
+                }
+                StreamEvent::Rows {
+                    table,
+                    op,
+                    rows,
+                    position,
+                    ts_sec,
+                    query,
+                } => {
+                    let Some((begin, gtid, thread, events)) = txn.as_mut() else {
+                        return Err(CaptureError::Decode {
+                            position,
+                            reason: "rows event outside a transaction".to_owned(),
+                        });
+                    };
+                    *events += 1;
+                    if skip > 0 {
+                        skip -= 1;
+                        continue;
+                    }
+                    let prepared = self.gate.prepare(&table).await?;
+                    let ts_ms = i64::from(ts_sec) * 1000;
+                    let mut source = SourceInfo::new(
+                        &self.config.topic_prefix,
+                        &table.id.database,
+                        Some(&table.id.table),
+                    );
+                    source.ts_ms = ts_ms;
+                    source.ts_us = ts_ms * 1000;
+                    source.ts_ns = ts_ms * 1_000_000;
+                    source.server_id = self.server_id;
+                    source.gtid = gtid.as_deref();
+                    source.file = &position.file;
+                    source.pos = i64::try_from(position.pos).unwrap_or(i64::MAX);
+                    source.thread = thread.map(i64::from);
+                    source.query = if self.config.include_query {
+                        query.as_deref()
+                    } else {
+                        None
+                    };
+                    let op_code = match op {
+                        RowOp::Insert => Op::Create,
+                        RowOp::Update => Op::Update,
+                        RowOp::Delete => Op::Delete,
+                    };
+                    let operation = match op {
+                        RowOp::Insert => crate::config::Operation::Create,
+                        RowOp::Update => crate::config::Operation::Update,
+                        RowOp::Delete => crate::config::Operation::Delete,
+                    };
+                    if self.config.emits(operation) {
+                        for (i, row) in rows.iter().enumerate() {
+                            source.row = i32::try_from(i).unwrap_or(i32::MAX);
+                            self.emitter
+                                .row(
+                                    &prepared,
+                                    op_code,
+                                    row.before.as_deref(),
+                                    row.after.as_deref(),
+                                    &source,
+                                )
+                                .await?;
+                        }
+                    }
+                    last = SourceOffset {
+                        file: begin.file.clone(),
+                        pos: begin.pos,
+                        event: *events,
+                        gtid: last.gtid.clone(),
+                        snapshot_completed: true,
+                        ts_sec,
+                    };
+                    self.emitter.checkpoint(last.clone());
+                    metrics::counter!("sluice_capture_row_events_total", "connector" => self.ctx.name.clone()).increment(rows.len() as u64);
+                }
+                StreamEvent::SchemaChange {
+                    ddl, changes, next, ..
+                } => {
+                    self.schema_change(&reader, &ddl, &changes, &next).await?;
+                    if txn.is_none() {
+                        last = SourceOffset {
+                            file: next.file.clone(),
+                            pos: next.pos,
+                            event: 0,
+                            gtid: last.gtid.clone(),
+                            snapshot_completed: true,
+                            ts_sec: last.ts_sec,
+                        };
+                        self.emitter.checkpoint(last.clone());
+                    }
+                }
+                StreamEvent::Truncate {
+                    table,
+                    position,
+                    next,
+                    ts_sec,
+                } => {
+                    if self.config.emits(crate::config::Operation::Truncate) {
+                        let prepared = self.gate.prepare(&table).await?;
+                        let ts_ms = i64::from(ts_sec) * 1000;
+                        let mut source = SourceInfo::new(
+                            &self.config.topic_prefix,
+                            &table.id.database,
+                            Some(&table.id.table),
+                        );
+                        source.ts_ms = ts_ms;
+                        source.ts_us = ts_ms * 1000;
+                        source.ts_ns = ts_ms * 1_000_000;
+                        source.server_id = self.server_id;
+                        source.file = &position.file;
+                        source.pos = i64::try_from(position.pos).unwrap_or(i64::MAX);
+                        self.emitter.truncate(&prepared, &source).await?;
+                    }
+                    if txn.is_none() {
+                        last = SourceOffset {
+                            file: next.file.clone(),
+                            pos: next.pos,
+                            event: 0,
+                            gtid: last.gtid.clone(),
+                            snapshot_completed: true,
+                            ts_sec,
+                        };
+                        self.emitter.checkpoint(last.clone());
+                    }
+                }
+                StreamEvent::Commit { next, gtid, ts_sec } => {
+                    txn = None;
+                    skip = 0;
+                    last = SourceOffset {
+                        file: next.file.clone(),
+                        pos: next.pos,
+                        event: 0,
+                        gtid: gtid.or(last.gtid.clone()),
+                        snapshot_completed: true,
+                        ts_sec,
+                    };
+                    self.emitter.checkpoint(last.clone());
+                }
+                StreamEvent::Heartbeat { next } => {
+                    if txn.is_none() {
+                        last = SourceOffset {
+                            file: next.file.clone(),
+                            pos: next.pos,
+                            ..last.clone()
+                        };
+                        self.emitter.checkpoint(last.clone());
+                    }
+                }
+            }
+            self.emitter.commit_acknowledged(false).await?;
+        }
+    }
+
+    /// Registers the new schemas of the captured tables a DDL changed, then records their
+    /// models in the history at `next` (where they take effect).
+    async fn schema_change(
+        &mut self,
+        reader: &BinlogReader,
+        ddl: &str,
+        changes: &[TableChange],
+        next: &BinlogPosition,
+    ) -> Result<(), CaptureError> {
+        let mut versions = Vec::new();
+        let catalog = reader.catalog();
+        let record = |id: &TableId, gone: bool, versions: &mut Vec<TableVersion<Table>>| {
+            if !self.config.filters.table_included(id) {
+                return;
+            }
+            versions.push(TableVersion {
+                database: id.database.clone(),
+                table: id.table.clone(),
+                position: next.to_string(),
+                ddl: ddl.to_owned(),
+                model: if gone {
+                    None
+                } else {
+                    catalog.table(id).cloned()
+                },
+            });
+        };
+        for change in changes {
+            match change {
+                TableChange::Created(id) | TableChange::Altered(id) | TableChange::Reload(id) => {
+                    record(id, false, &mut versions);
+                }
+                TableChange::Dropped(id) => record(id, true, &mut versions),
+                TableChange::Renamed { from, to } => {
+                    record(from, true, &mut versions);
+                    record(to, false, &mut versions);
+                }
+                TableChange::Truncated(_) => {}
+            }
+        }
+        for v in &versions {
+            match &v.model {
+                Some(model) => {
+                    self.gate.prepare(&Arc::new(model.clone())).await?;
+                }
+                None => self
+                    .gate
+                    .forget(&TableId::new(v.database.clone(), v.table.clone())),
+            }
+        }
+        if !versions.is_empty() {
+            self.store
+                .record_tables(&self.ctx.name, &versions)
+                .await
+                .map_err(store_error)?;
+        }
+        Ok(())
+    }
+}
