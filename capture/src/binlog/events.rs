@@ -40,6 +40,7 @@ use mysql_common::binlog::events::{
     Event, GtidEvent, QueryEvent, RotateEvent, RowsQueryEvent, TableMapEvent,
     TransactionPayloadEvent,
 };
+use mysql_common::proto::MySerialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -152,7 +153,7 @@ impl EventHandler {
                 let r: RotateEvent<'_> = event
                     .read_event()
                     .map_err(|e| self.decode_err(start, e.to_string()))?;
-                self.file = r.name().into_owned();
+                self.file = rotate_file_name(event, r.name_raw());
                 self.next = self.pos(r.position());
                 None
             }
@@ -478,6 +479,39 @@ impl EventHandler {
             query: self.query.clone(),
         }))
     }
+}
+
+/// The file a ROTATE names. The fake ROTATE a server sends first arrives before the
+/// FORMAT_DESCRIPTION event that says whether events carry a CRC32 trailer, so its trailer may
+/// still be attached to the name: it is removed when it is the CRC32 of the event.
+fn rotate_file_name(event: &Event, name: &[u8]) -> String {
+    let data = event.data();
+    if name.len() > 4 && data.len() >= 4 {
+        let (head, crc) = data.split_at(data.len() - 4);
+        let mut bytes = Vec::with_capacity(19 + head.len());
+        event.header().serialize(&mut bytes);
+        bytes.extend_from_slice(head);
+        if crc32(&bytes).to_le_bytes() == crc {
+            return String::from_utf8_lossy(&name[..name.len() - 4]).into_owned();
+        }
+    }
+    String::from_utf8_lossy(name).into_owned()
+}
+
+/// CRC-32 (IEEE), bit by bit: used once per connection.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 /// The 6-byte table id at the start of TABLE_MAP and rows events.

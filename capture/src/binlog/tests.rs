@@ -166,6 +166,38 @@ fn fake_rotate(log: &Log) -> Event {
 }
 
 #[test]
+fn fake_rotate_with_checksum_trailer() {
+    let log = Log::new();
+    let mut body = 4u64.to_le_bytes().to_vec();
+    body.extend_from_slice(b"mariadb-bin.000002");
+    // Header with the final size, then the CRC32 of header + body appended.
+    let mut bytes = Log::raw(ROTATE, 0, &[body.clone(), vec![0; 4]].concat());
+    bytes.truncate(bytes.len() - 4);
+    let crc = crc32_ieee(&bytes);
+    bytes.extend_from_slice(&crc.to_le_bytes());
+    let mut h = handler(Filters::default());
+    h.handle(&log.read(&bytes)).unwrap();
+    assert_eq!(
+        h.next_position(),
+        &BinlogPosition::new("mariadb-bin.000002", 4)
+    );
+    // Without a trailer the name is kept whole.
+    h.handle(&fake_rotate(&log)).unwrap();
+    assert_eq!(h.next_position(), &BinlogPosition::new("binlog.000001", 4));
+}
+
+fn crc32_ieee(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xedb8_8320 & 0u32.wrapping_sub(crc & 1));
+        }
+    }
+    !crc
+}
+
+#[test]
 fn mysql_gtid_transaction() {
     let mut log = Log::new();
     let rotate = fake_rotate(&log);
