@@ -13,13 +13,6 @@ use std::future::Future;
 /// Polls the store until `shutdown` resolves.
 pub async fn follow_store(registry: Registry, shutdown: impl Future<Output = ()>) {
     let interval = registry.settings().refresh_interval;
-    let mut last = match registry.store().change_marker().await {
-        Ok(m) => Some(m),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read the store's change marker");
-            None
-        }
-    };
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(shutdown);
@@ -35,14 +28,13 @@ pub async fn follow_store(registry: Registry, shutdown: impl Future<Output = ()>
                 continue;
             }
         };
-        if Some(marker) == last {
+        // Compared with the marker the cached state was loaded at (read in the same
+        // transaction as the state), so no write can fall between the two.
+        if marker == registry.loaded_marker() {
             continue;
         }
         match registry.reload().await {
-            Ok(()) => {
-                tracing::debug!("cache reloaded after writes by another instance");
-                last = Some(marker);
-            }
+            Ok(()) => tracing::debug!("cache reloaded after writes to the shared store"),
             Err(e) => tracing::warn!(error = %e, "cache reload failed; will retry"),
         }
     }

@@ -21,7 +21,7 @@ pub use read::{SchemaListQuery, VersionSelector};
 pub use register::RegisterOptions;
 
 use crate::state::State;
-use crate::store::{Store, StoreError, WriteTx};
+use crate::store::{ChangeMarker, Store, StoreError, WriteTx};
 use parking_lot::{Mutex, RwLock};
 use sluice_proto::RegistryError;
 use std::collections::HashMap;
@@ -64,6 +64,8 @@ struct Inner {
     /// reload, so a reload never overwrites a fresher local write.
     apply: tokio::sync::RwLock<()>,
     subject_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The store's change marker as of the state last loaded.
+    loaded: Mutex<ChangeMarker>,
     settings: RegistrySettings,
 }
 
@@ -71,6 +73,7 @@ impl Registry {
     /// Opens a registry over `store`, loading its whole state into the cache.
     pub async fn open(store: Store, settings: RegistrySettings) -> Result<Self, StoreError> {
         let snapshot = store.load().await?;
+        let loaded = snapshot.marker;
         let state = State::from_snapshot(snapshot);
         tracing::info!(
             backend = store.backend(),
@@ -84,6 +87,7 @@ impl Registry {
                 state: RwLock::new(state),
                 apply: tokio::sync::RwLock::new(()),
                 subject_locks: Mutex::new(HashMap::new()),
+                loaded: Mutex::new(loaded),
                 settings,
             }),
         })
@@ -101,8 +105,15 @@ impl Registry {
     pub async fn reload(&self) -> Result<(), StoreError> {
         let _exclusive = self.inner.apply.write().await;
         let snapshot = self.inner.store.load().await?;
+        *self.inner.loaded.lock() = snapshot.marker;
         *self.inner.state.write() = State::from_snapshot(snapshot);
         Ok(())
+    }
+
+    /// The store's change marker as of the cached state: a different current marker means
+    /// something was written since (by another instance, or by this one).
+    pub fn loaded_marker(&self) -> ChangeMarker {
+        *self.inner.loaded.lock()
     }
 
     fn read<R>(&self, f: impl FnOnce(&State) -> R) -> R {
