@@ -12,6 +12,13 @@ use sluice_capture::value::ColumnValue as V;
 use sluice_e2e::MariaDb;
 use std::time::Duration;
 
+/// Starts a private server; one install at a time (parallel `mariadb-install-db` runs collide).
+fn server(extra: &[&str]) -> MariaDb {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    MariaDb::start_with(extra)
+}
+
 fn config(db: &MariaDb) -> DatabaseConfig {
     DatabaseConfig {
         hostname: "127.0.0.1".into(),
@@ -24,7 +31,9 @@ fn config(db: &MariaDb) -> DatabaseConfig {
 }
 
 async fn conn(db: &MariaDb) -> mysql_async::Conn {
-    mysql_async::Conn::new(mysql::opts(&config(db))).await.unwrap()
+    mysql_async::Conn::new(mysql::opts(&config(db)))
+        .await
+        .unwrap()
 }
 
 fn app_filters() -> Filters {
@@ -99,7 +108,7 @@ fn text(s: &str) -> V<'static> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stream_types_transactions_ddl_and_restart() {
-    let db = MariaDb::start();
+    let db = server(&[]);
     let mut c = conn(&db).await;
     let info = mysql::check_server(&mut c).await.expect("preflight passes");
     assert_eq!(info.flavor, Flavor::MariaDb);
@@ -140,17 +149,18 @@ async fn stream_types_transactions_ddl_and_restart() {
          INSERT INTO other VALUES (3, 'three', 'ex3');",
     );
 
-    let mut reader =
-        BinlogReader::start(&config(&db), 5400, app_filters(), start, Catalog::new())
-            .await
-            .unwrap();
+    let mut reader = BinlogReader::start(&config(&db), 5400, app_filters(), start, Catalog::new())
+        .await
+        .unwrap();
     let events = read_until_marker(&mut reader, 3).await;
     let summary: Vec<String> = events
         .iter()
         .map(|e| match e {
             StreamEvent::Begin { .. } => "B".to_string(),
             StreamEvent::Commit { .. } => "C".to_string(),
-            StreamEvent::Rows { table, op, rows, .. } => {
+            StreamEvent::Rows {
+                table, op, rows, ..
+            } => {
                 format!("{}:{op:?}x{}", table.id.table, rows.len())
             }
             StreamEvent::SchemaChange { changes, .. } => format!("S{}", changes.len()),
@@ -375,7 +385,7 @@ async fn stream_types_transactions_ddl_and_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn purged_binlog_and_heartbeat() {
-    let db = MariaDb::start();
+    let db = server(&[]);
     let mut c = conn(&db).await;
     let first = mysql::earliest_binlog(&mut c).await.unwrap();
     db.root("FLUSH BINARY LOGS; FLUSH BINARY LOGS;");
@@ -384,10 +394,13 @@ async fn purged_binlog_and_heartbeat() {
     assert_ne!(mysql::earliest_binlog(&mut c).await.unwrap(), first);
 
     let from = BinlogPosition::new(first.clone(), 4);
-    let result = match BinlogReader::start(&config(&db), 5402, Filters::default(), from, Catalog::new()).await {
-        Ok(mut r) => r.next().await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let result =
+        match BinlogReader::start(&config(&db), 5402, Filters::default(), from, Catalog::new())
+            .await
+        {
+            Ok(mut r) => r.next().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
     match result {
         Err(CaptureError::BinlogPurged { file, .. }) => assert_eq!(file, first),
         other => panic!("expected BinlogPurged, got {other:?}"),
@@ -421,7 +434,7 @@ async fn purged_binlog_and_heartbeat() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn preflight_names_binlog_format() {
-    let db = MariaDb::start_with(&["--binlog-format=STATEMENT"]);
+    let db = server(&["--binlog-format=STATEMENT"]);
     let mut c = conn(&db).await;
     match mysql::check_server(&mut c).await {
         Err(CaptureError::ServerSetting {
@@ -443,7 +456,7 @@ async fn preflight_names_binlog_format() {
 #[ignore = "throughput measurement"]
 async fn decode_throughput() {
     const N: usize = 200_000;
-    let db = MariaDb::start();
+    let db = server(&[]);
     let mut c = conn(&db).await;
     let start = mysql::current_position(&mut c).await.unwrap();
     db.root(
@@ -453,9 +466,15 @@ async fn decode_throughput() {
          INSERT INTO t SELECT seq, seq * 3, CONCAT('name-', seq), seq / 7,
            '2024-01-01 00:00:00' + INTERVAL seq SECOND, seq % 2 FROM seq_1_to_200000;",
     );
-    let mut reader = BinlogReader::start(&config(&db), 5404, Filters::default(), start, Catalog::new())
-        .await
-        .unwrap();
+    let mut reader = BinlogReader::start(
+        &config(&db),
+        5404,
+        Filters::default(),
+        start,
+        Catalog::new(),
+    )
+    .await
+    .unwrap();
     let t0 = std::time::Instant::now();
     let mut rows = 0;
     while rows < N {

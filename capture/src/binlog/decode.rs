@@ -253,7 +253,7 @@ impl Charset {
                 .map_err(|e| format!("invalid UTF-8 in a utf8 column: {e}")),
             Self::Latin1 => Ok(bytes.iter().map(|&b| cp1252(b)).collect()),
             Self::Utf16 | Self::Utf16Le => {
-                if bytes.len() % 2 != 0 {
+                if !bytes.len().is_multiple_of(2) {
                     return Err("odd byte count in a UTF-16 column".into());
                 }
                 let units = bytes.chunks_exact(2).map(|c| {
@@ -397,6 +397,11 @@ mod tests {
         assert_eq!(Charset::Latin1.decode(b"caf\xe9 \x80").unwrap(), "café €");
         assert_eq!(Charset::from_name("UTF8MB4"), Charset::Utf8);
         assert!(Charset::Utf8.decode(b"\xff").is_err());
-        assert_eq!(Charset::Utf16.decode(&[0, 0x41, 0xd8, 0x3d, 0xde, 0x00]).unwrap(), "A😀");
+        assert_eq!(
+            Charset::Utf16
+                .decode(&[0, 0x41, 0xd8, 0x3d, 0xde, 0x00])
+                .unwrap(),
+            "A😀"
+        );
     }
 }

@@ -162,7 +162,9 @@ impl EventHandler {
             t if t == EventType::GTID_EVENT as u8
                 || t == EventType::GTID_TAGGED_LOG_EVENT as u8 =>
             {
-                let g: GtidEvent = event.read_event().map_err(|e| self.decode_err(start, e.to_string()))?;
+                let g: GtidEvent = event
+                    .read_event()
+                    .map_err(|e| self.decode_err(start, e.to_string()))?;
                 let mut text = uuid_text(&g.sid());
                 if let Some(tag) = g.tag() {
                     text = format!("{text}:{tag}");
@@ -193,7 +195,9 @@ impl EventHandler {
                 }
             }
             t if t == EventType::ROWS_QUERY_EVENT as u8 => {
-                let q: RowsQueryEvent<'_> = event.read_event().map_err(|e| self.decode_err(start, e.to_string()))?;
+                let q: RowsQueryEvent<'_> = event
+                    .read_event()
+                    .map_err(|e| self.decode_err(start, e.to_string()))?;
                 self.query = Some(Arc::from(q.query().trim_start_matches('\u{1}')));
                 None
             }
@@ -215,7 +219,9 @@ impl EventHandler {
             }
             t if t == EventType::HEARTBEAT_EVENT as u8 => (log_pos > 0).then(|| {
                 self.next = self.pos(log_pos);
-                StreamEvent::Heartbeat { next: self.next.clone() }
+                StreamEvent::Heartbeat {
+                    next: self.next.clone(),
+                }
             }),
             t if t == EventType::TRANSACTION_PAYLOAD_EVENT as u8 => {
                 let _: TransactionPayloadEvent<'_> = event.read_event().map_err(|e| {
@@ -333,7 +339,9 @@ impl EventHandler {
             if !self.filters.table_included(id) {
                 return Ok(None);
             }
-            let table = self.model(id).ok_or_else(|| fail(self, format!("{id} vanished")))?;
+            let table = self
+                .model(id)
+                .ok_or_else(|| fail(self, format!("{id} vanished")))?;
             return Ok(Some(StreamEvent::Truncate {
                 table,
                 position: self.pos(start),
@@ -379,7 +387,8 @@ impl EventHandler {
             .map_err(|e| self.decode_err(start, e.to_string()))?;
         let tid = TableId::new(tme.database_name(), tme.table_name());
         if !self.filters.table_included(&tid) {
-            self.tables.insert(id, Mapped::Skipped { raw: raw.to_vec() });
+            self.tables
+                .insert(id, Mapped::Skipped { raw: raw.to_vec() });
             return Ok(());
         }
         let Some(model) = self.model(&tid) else {
@@ -389,11 +398,12 @@ impl EventHandler {
                 reason: "its rows are in the binlog but no CREATE TABLE for it was seen".into(),
             });
         };
-        let layout = TableLayout::build(&tme, model).map_err(|reason| CaptureError::UnknownTable {
-            table: tid.clone(),
-            position: self.pos(start),
-            reason: format!("the table model does not match the binlog row layout: {reason}"),
-        })?;
+        let layout =
+            TableLayout::build(&tme, model).map_err(|reason| CaptureError::UnknownTable {
+                table: tid.clone(),
+                position: self.pos(start),
+                reason: format!("the table model does not match the binlog row layout: {reason}"),
+            })?;
         self.tables.insert(
             id,
             Mapped::Captured {
@@ -425,9 +435,13 @@ impl EventHandler {
                 ));
             }
         };
-        let op = if ty == EventType::WRITE_ROWS_EVENT as u8 || ty == EventType::WRITE_ROWS_EVENT_V1 as u8 {
+        let op = if ty == EventType::WRITE_ROWS_EVENT as u8
+            || ty == EventType::WRITE_ROWS_EVENT_V1 as u8
+        {
             RowOp::Insert
-        } else if ty == EventType::UPDATE_ROWS_EVENT as u8 || ty == EventType::UPDATE_ROWS_EVENT_V1 as u8 {
+        } else if ty == EventType::UPDATE_ROWS_EVENT as u8
+            || ty == EventType::UPDATE_ROWS_EVENT_V1 as u8
+        {
             RowOp::Update
         } else {
             RowOp::Delete
@@ -503,7 +517,11 @@ fn crc32(data: &[u8]) -> u32 {
 /// The 6-byte table id at the start of TABLE_MAP and rows events.
 fn table_id(data: &[u8]) -> Option<u64> {
     let b = data.get(..6)?;
-    Some(b.iter().rev().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
+    Some(
+        b.iter()
+            .rev()
+            .fold(0u64, |acc, &x| (acc << 8) | u64::from(x)),
+    )
 }
 
 fn is_rows(t: u8) -> bool {

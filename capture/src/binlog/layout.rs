@@ -24,11 +24,17 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ColumnCodec {
     /// Little-endian integer of `bytes` (1, 2, 3, 4, 8).
-    Int { bytes: u8, unsigned: bool },
+    Int {
+        bytes: u8,
+        unsigned: bool,
+    },
     Year,
     Float,
     Double,
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     /// Character data with a `len_bytes` little-endian length prefix.
     Text {
         len_bytes: u8,
@@ -42,16 +48,30 @@ pub(crate) enum ColumnCodec {
         geometry: bool,
     },
     /// MySQL's binary JSON with a length prefix.
-    Json { len_bytes: u8 },
-    Enum { bytes: u8 },
-    Set { bytes: u8 },
-    Bit { bytes: u8 },
+    Json {
+        len_bytes: u8,
+    },
+    Enum {
+        bytes: u8,
+    },
+    Set {
+        bytes: u8,
+    },
+    Bit {
+        bytes: u8,
+    },
     Date,
-    Time2 { fsp: u8 },
+    Time2 {
+        fsp: u8,
+    },
     TimeOld,
-    DateTime2 { fsp: u8 },
+    DateTime2 {
+        fsp: u8,
+    },
     DateTimeOld,
-    Timestamp2 { fsp: u8 },
+    Timestamp2 {
+        fsp: u8,
+    },
     TimestampOld,
 }
 
@@ -451,10 +471,9 @@ pub(crate) fn binlog_type_name(ty: ColumnType) -> &'static str {
         MYSQL_TYPE_TIMESTAMP | MYSQL_TYPE_TIMESTAMP2 => "TIMESTAMP",
         MYSQL_TYPE_STRING => "CHAR/BINARY",
         MYSQL_TYPE_VARCHAR | MYSQL_TYPE_VAR_STRING => "VARCHAR/VARBINARY",
-        MYSQL_TYPE_BLOB
-        | MYSQL_TYPE_TINY_BLOB
-        | MYSQL_TYPE_MEDIUM_BLOB
-        | MYSQL_TYPE_LONG_BLOB => "TEXT/BLOB",
+        MYSQL_TYPE_BLOB | MYSQL_TYPE_TINY_BLOB | MYSQL_TYPE_MEDIUM_BLOB | MYSQL_TYPE_LONG_BLOB => {
+            "TEXT/BLOB"
+        }
         MYSQL_TYPE_JSON => "JSON",
         MYSQL_TYPE_ENUM => "ENUM",
         MYSQL_TYPE_SET => "SET",
