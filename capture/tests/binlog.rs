@@ -488,3 +488,34 @@ async fn decode_throughput() {
         rows as f64 / secs
     );
 }
+
+/// YEAR counts as a numeric column in TABLE_MAP signedness: columns after it keep their sign.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signedness_after_a_year_column() {
+    let db = server(&[]);
+    let mut c = conn(&db).await;
+    let start = mysql::current_position(&mut c).await.unwrap();
+    db.root(
+        "CREATE DATABASE p; USE p;
+         CREATE TABLE yr (y YEAR, u INT UNSIGNED PRIMARY KEY, s INT);
+         INSERT INTO yr VALUES (2000, 4294967295, -1);",
+    );
+    let mut reader = BinlogReader::start(
+        &config(&db),
+        5405,
+        Filters::default(),
+        start,
+        Catalog::new(),
+    )
+    .await
+    .unwrap();
+    loop {
+        if let StreamEvent::Rows { rows, .. } = next(&mut reader).await {
+            assert_eq!(
+                rows[0].after.as_deref().unwrap(),
+                &[V::Year(2000), V::UInt(4_294_967_295), V::Int(-1)]
+            );
+            return;
+        }
+    }
+}
