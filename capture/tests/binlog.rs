@@ -12,6 +12,13 @@ use sluice_capture::value::ColumnValue as V;
 use sluice_e2e::MariaDb;
 use std::time::Duration;
 
+/// Starts a private server; one install at a time (parallel `mariadb-install-db` runs collide).
+fn server(extra: &[&str]) -> MariaDb {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    MariaDb::start_with(extra)
+}
+
 fn config(db: &MariaDb) -> DatabaseConfig {
     DatabaseConfig {
         hostname: "127.0.0.1".into(),
@@ -101,7 +108,7 @@ fn text(s: &str) -> V<'static> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stream_types_transactions_ddl_and_restart() {
-    let db = MariaDb::start();
+    let db = server(&[]);
     let mut c = conn(&db).await;
     let info = mysql::check_server(&mut c).await.expect("preflight passes");
     assert_eq!(info.flavor, Flavor::MariaDb);
@@ -378,7 +385,7 @@ async fn stream_types_transactions_ddl_and_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn purged_binlog_and_heartbeat() {
-    let db = MariaDb::start();
+    let db = server(&[]);
     let mut c = conn(&db).await;
     let first = mysql::earliest_binlog(&mut c).await.unwrap();
     db.root("FLUSH BINARY LOGS; FLUSH BINARY LOGS;");
@@ -427,7 +434,7 @@ async fn purged_binlog_and_heartbeat() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn preflight_names_binlog_format() {
-    let db = MariaDb::start_with(&["--binlog-format=STATEMENT"]);
+    let db = server(&["--binlog-format=STATEMENT"]);
     let mut c = conn(&db).await;
     match mysql::check_server(&mut c).await {
         Err(CaptureError::ServerSetting {
@@ -449,7 +456,7 @@ async fn preflight_names_binlog_format() {
 #[ignore = "throughput measurement"]
 async fn decode_throughput() {
     const N: usize = 200_000;
-    let db = MariaDb::start();
+    let db = server(&[]);
     let mut c = conn(&db).await;
     let start = mysql::current_position(&mut c).await.unwrap();
     db.root(
@@ -480,4 +487,35 @@ async fn decode_throughput() {
         "decoded {rows} rows in {secs:.3} s: {:.0} rows/s",
         rows as f64 / secs
     );
+}
+
+/// YEAR counts as a numeric column in TABLE_MAP signedness: columns after it keep their sign.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signedness_after_a_year_column() {
+    let db = server(&[]);
+    let mut c = conn(&db).await;
+    let start = mysql::current_position(&mut c).await.unwrap();
+    db.root(
+        "CREATE DATABASE p; USE p;
+         CREATE TABLE yr (y YEAR, u INT UNSIGNED PRIMARY KEY, s INT);
+         INSERT INTO yr VALUES (2000, 4294967295, -1);",
+    );
+    let mut reader = BinlogReader::start(
+        &config(&db),
+        5405,
+        Filters::default(),
+        start,
+        Catalog::new(),
+    )
+    .await
+    .unwrap();
+    loop {
+        if let StreamEvent::Rows { rows, .. } = next(&mut reader).await {
+            assert_eq!(
+                rows[0].after.as_deref().unwrap(),
+                &[V::Year(2000), V::UInt(4_294_967_295), V::Int(-1)]
+            );
+            return;
+        }
+    }
 }

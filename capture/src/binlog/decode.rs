@@ -253,7 +253,7 @@ impl Charset {
                 .map_err(|e| format!("invalid UTF-8 in a utf8 column: {e}")),
             Self::Latin1 => Ok(bytes.iter().map(|&b| cp1252(b)).collect()),
             Self::Utf16 | Self::Utf16Le => {
-                if bytes.len() % 2 != 0 {
+                if !bytes.len().is_multiple_of(2) {
                     return Err("odd byte count in a UTF-16 column".into());
                 }
                 let units = bytes.chunks_exact(2).map(|c| {

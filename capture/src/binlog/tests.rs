@@ -451,3 +451,66 @@ fn ddl_changes_the_catalog_and_truncate_is_its_own_event() {
         Err(CaptureError::UnknownTable { reason, .. }) if reason.contains("3 columns")
     ));
 }
+
+/// Pure decode rate (no server, no network): a rows event of 100 rows of
+/// `(BIGINT, INT, VARCHAR(40), DECIMAL(10,2), DATETIME(3), TINYINT)` handled repeatedly.
+/// `cargo test -p sluice-capture --lib decode_rate -- --ignored --nocapture` (with optimisation).
+#[test]
+#[ignore = "throughput measurement"]
+fn decode_rate() {
+    let mut c = Catalog::new();
+    c.apply_sql(
+        "CREATE TABLE b (id BIGINT PRIMARY KEY, qty INT, name VARCHAR(40), price DECIMAL(10,2), \
+         created DATETIME(3), flag TINYINT)",
+        Some("db"),
+    )
+    .unwrap();
+    let mut h = EventHandler::new(c, Filters::default(), &BinlogPosition::new("b.000001", 4));
+    let mut log = Log::new();
+    let mut tm = vec![9, 0, 0, 0, 0, 0, 0, 0, 2];
+    tm.extend_from_slice(b"db\0\x01b\0");
+    lenenc(&mut tm, 6);
+    tm.extend_from_slice(&[8, 3, 15, 246, 18, 1]);
+    tm.extend_from_slice(&[5, 160, 0, 10, 2, 3]);
+    tm.push(0b111110);
+    let mut rows = vec![9, 0, 0, 0, 0, 0, 0, 0];
+    rows.extend_from_slice(&2u16.to_le_bytes());
+    lenenc(&mut rows, 6);
+    rows.push(0b111111);
+    let dt = {
+        let ym: i64 = 2024 * 13 + 1;
+        let packed = ((((ym << 5) | 1) << 17) | (10 << 12)) + 0x80_0000_0000;
+        let mut v = packed.to_be_bytes()[3..].to_vec();
+        v.extend_from_slice(&[0x01, 0x23]);
+        v
+    };
+    for i in 0..100u64 {
+        rows.push(0);
+        rows.extend_from_slice(&i.to_le_bytes());
+        rows.extend_from_slice(&(i as u32 * 3).to_le_bytes());
+        let name = format!("name-{i}");
+        rows.push(name.len() as u8);
+        rows.extend_from_slice(name.as_bytes());
+        rows.extend_from_slice(&[0x80, 0x00, 0x00, 0x30, 0x39]);
+        rows.extend_from_slice(&dt);
+        rows.push((i % 2) as u8);
+    }
+    let rotate = fake_rotate(&log);
+    let tm = log.event(TABLE_MAP, &tm);
+    let rows = log.event(WRITE_ROWS, &rows);
+    h.handle(&rotate).unwrap();
+    h.handle(&tm).unwrap();
+    let t0 = std::time::Instant::now();
+    let mut n = 0;
+    while n < 200_000 {
+        match h.handle(&rows).unwrap() {
+            Some(StreamEvent::Rows { rows, .. }) => n += rows.len(),
+            other => panic!("{other:?}"),
+        }
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    eprintln!(
+        "decoded {n} rows in {secs:.3} s: {:.0} rows/s",
+        n as f64 / secs
+    );
+}
