@@ -192,7 +192,7 @@ async fn inventory_snapshot_matches_the_database() {
     );
     let scooter = by_table["products"][0];
     assert_eq!(scooter[1], s("scooter"));
-    assert_eq!(scooter[3], ColumnValue::Float(3.14));
+    assert_eq!(scooter[3], ColumnValue::Float("3.14".parse().unwrap()));
     let address = by_table["addresses"][0];
     assert_eq!(address[6], ColumnValue::Enum(1), "SHIPPING is member 1");
     assert_eq!(by_table["addresses"][1][6], ColumnValue::Enum(2));

@@ -400,7 +400,7 @@ mod tests {
             scale: None,
             unsigned: false,
         };
-        assert_eq!(decode_value(&f, b("3.14")), Ok(ColumnValue::Float(3.14)));
+        assert_eq!(decode_value(&f, b("2.5")), Ok(ColumnValue::Float(2.5)));
         assert_eq!(
             decode_value(&DataType::VarChar(10), b("héllo")),
             Ok(ColumnValue::String(Cow::Owned("héllo".into())))

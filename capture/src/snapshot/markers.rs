@@ -94,6 +94,11 @@ impl Emitter {
         Ok(())
     }
 
+    /// The values of the latest row pushed for the current table (held until the next push).
+    pub(super) fn latest(&self) -> Option<&[OwnedColumnValue]> {
+        self.pending.as_ref().map(|(row, _)| row.values.as_slice())
+    }
+
     /// The current table has no more rows.
     pub(super) async fn end_table(&mut self) -> Result<(), CaptureError> {
         if let Some((row, first)) = self.pending.take() {

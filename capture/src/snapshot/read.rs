@@ -166,17 +166,19 @@ impl TableReader<'_> {
         let t = self.table;
         let mut result = conn.exec_iter(stmt, params).await?;
         let mut n = 0u64;
-        let mut last: Option<Vec<OwnedColumnValue>> = None;
         while let Some(row) = result.next().await? {
-            let values = decode_row(t, row)?;
+            out.push(t, decode_row(t, row)?).await?;
             n += 1;
-            if !keys.is_empty() {
-                last = Some(keys.iter().map(|&k| values[k].clone()).collect());
-            }
-            out.push(t, values).await?;
         }
         drop(result);
         self.done += n;
+        // The chunk's last row is still held by the emitter: its key resumes the scan.
+        let last = match (n, keys.is_empty()) {
+            (0, _) | (_, true) => None,
+            _ => out
+                .latest()
+                .map(|values| keys.iter().map(|&k| values[k].clone()).collect()),
+        };
         Ok((n, last))
     }
 
