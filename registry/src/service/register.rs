@@ -282,7 +282,7 @@ impl Registry {
             })
             .await?;
         metrics::counter!("sluice_registry_schemas_registered_total").increment(1);
-        tracing::info!(%subject, version, id, "schema registered");
+        tracing::debug!(%subject, version, id, "schema registered");
         Ok(response(id, version, &candidate))
     }
 
