@@ -156,6 +156,7 @@ on_both_backends!(
     versions_are_inserted_soft_deleted_and_removed,
     taken_version_is_reported_and_transaction_stays_usable,
     configs_and_modes_are_set_replaced_and_cleared,
+    configs_are_read_inside_a_write_transaction,
     change_marker_moves_on_commit_but_not_on_rollback,
     explicit_ids_are_kept_and_later_ids_are_allocated_above_them,
     concurrent_registrations_on_one_store_converge,
@@ -416,6 +417,51 @@ async fn configs_and_modes_are_set_replaced_and_cleared(store: Store) {
             ("audit-value".into(), "READONLY".into()),
         ]
     );
+}
+
+async fn configs_are_read_inside_a_write_transaction(store: Store) {
+    let mut tx = store.begin("orders-value").await.unwrap();
+    assert_eq!(tx.config("orders-value").await.unwrap(), None);
+    assert_eq!(tx.config(GLOBAL).await.unwrap(), None);
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin(GLOBAL).await.unwrap();
+    tx.put_config(GLOBAL, Some(r#"{"compatibilityLevel":"FULL"}"#))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin("orders-value").await.unwrap();
+    tx.put_config("orders-value", Some(r#"{"compatibilityLevel":"NONE"}"#))
+        .await
+        .unwrap();
+    // The transaction's own, uncommitted write.
+    assert_eq!(
+        tx.config("orders-value").await.unwrap().as_deref(),
+        Some(r#"{"compatibilityLevel":"NONE"}"#)
+    );
+    tx.commit().await.unwrap();
+
+    // Committed by another transaction after this store was opened: read from the database.
+    let mut tx = store.begin("orders-value").await.unwrap();
+    assert_eq!(
+        tx.config("orders-value").await.unwrap().as_deref(),
+        Some(r#"{"compatibilityLevel":"NONE"}"#)
+    );
+    assert_eq!(
+        tx.config(GLOBAL).await.unwrap().as_deref(),
+        Some(r#"{"compatibilityLevel":"FULL"}"#)
+    );
+    assert_eq!(tx.config("payments-value").await.unwrap(), None);
+    tx.put_config("orders-value", None).await.unwrap();
+    assert_eq!(tx.config("orders-value").await.unwrap(), None);
+    // Rolled back: the config is still there.
+    drop(tx);
+    let mut tx = store.begin("orders-value").await.unwrap();
+    assert_eq!(
+        tx.config("orders-value").await.unwrap().as_deref(),
+        Some(r#"{"compatibilityLevel":"NONE"}"#)
+    );
+    tx.commit().await.unwrap();
 }
 
 async fn change_marker_moves_on_commit_but_not_on_rollback(store: Store) {

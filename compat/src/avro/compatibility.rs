@@ -8,11 +8,14 @@
 //! object pair, so a recursive schema is assumed compatible where it recurses, and a named type
 //! reached twice repeats its first result (locations included), as upstream does.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 use super::canonical;
 use super::model::{Arena, Field, Kind, Node, NodeId, Primitive};
 use crate::incompatibility::{Incompatibility, IncompatibilityKind};
+use crate::json::diff::PairHasher;
 
 /// Upper bound on collected incompatibilities: upstream's list can grow exponentially when a
 /// named type is reached along many paths; past this many, further ones are dropped.
@@ -39,9 +42,16 @@ impl Outcome {
     }
 
     fn merge(&mut self, other: Outcome) {
-        self.incompatible |= other.incompatible;
+        if !other.incompatible {
+            return;
+        }
+        self.incompatible = true;
         let room = MAX_INCOMPATIBILITIES.saturating_sub(self.found.len());
-        self.found.extend(other.found.into_iter().take(room));
+        if self.found.is_empty() && other.found.len() <= room {
+            self.found = other.found;
+        } else {
+            self.found.extend(other.found.into_iter().take(room));
+        }
     }
 }
 
@@ -60,10 +70,15 @@ pub(crate) fn check(
     reader_label: &str,
     writer_label: &str,
 ) -> Vec<Incompatibility> {
+    // Most checks pair each reader node with about one writer node.
+    let expected_pairs = reader.arena.len();
     let mut checker = Checker {
         reader: reader.arena,
         writer: writer.arena,
-        memo: HashMap::new(),
+        memo: Pairs::with_capacity_and_hasher(expected_pairs, BuildHasherDefault::default()),
+        results: Vec::with_capacity(expected_pairs),
+        location: Vec::with_capacity(16),
+        base: 0,
         depth: 0,
         failure: None,
     };
@@ -92,65 +107,158 @@ pub(crate) fn check(
         .collect()
 }
 
+/// The memo's key hashing: node indexes are small integers the check derives itself (not
+/// user-chosen text), so a multiply-rotate hash is enough.
+type Pairs = HashMap<(NodeId, NodeId), usize, BuildHasherDefault<PairHasher>>;
+
+/// One step of a location in the reader schema, rendered only when an incompatibility is
+/// recorded there.
+#[derive(Debug, Clone, Copy)]
+enum Token {
+    Key(&'static str),
+    Index(usize),
+}
+
 struct Checker<'a> {
     reader: &'a Arena,
     writer: &'a Arena,
+    /// Index into `results` of each pair ever reached.
+    memo: Pairs,
     /// `None` while the pair is being checked (recursion in progress).
-    memo: HashMap<(NodeId, NodeId), Option<Outcome>>,
+    results: Vec<Option<Outcome>>,
+    /// The current location, as a stack shared by nested fresh checks: the current check's
+    /// tokens start at `base` (its root token, which the pointer skips).
+    location: Vec<Token>,
+    base: usize,
     depth: usize,
     /// The first exception Avro Java would have thrown, which ends the check.
     failure: Option<String>,
 }
 
-/// `Incompatibility.getLocation()`: the tokens after the root, JSON-pointer escaped.
-fn pointer(location: &[String]) -> String {
-    let tokens: Vec<String> = location
-        .iter()
-        .skip(1)
-        .map(|t| t.replace('~', "~0").replace('/', "~1"))
-        .collect();
-    format!("/{}", tokens.join("/"))
+/// Field lookups by name in a writer record with more fields than this build an index first.
+const SCAN_FIELDS: usize = 8;
+
+/// A writer record's fields looked up by name: the field after the last one found is tried
+/// first (fields usually keep their order across versions), then a name index built on the
+/// first miss.
+struct WriterFields<'a> {
+    fields: &'a [Field],
+    next: usize,
+    index: Option<HashMap<&'a str, usize>>,
 }
 
-fn incompatible(kind: IncompatibilityKind, message: String, location: &[String]) -> Outcome {
-    Outcome {
-        incompatible: true,
-        found: vec![Raw {
-            kind,
-            location: pointer(location),
-            message,
-        }],
+impl<'a> WriterFields<'a> {
+    fn new(fields: &'a [Field]) -> Self {
+        Self {
+            fields,
+            next: 0,
+            index: None,
+        }
+    }
+
+    /// `Schema.getField(name)` (record field names are unique).
+    fn get(&mut self, name: &str) -> Option<&'a Field> {
+        let fields = self.fields;
+        let at = if fields.get(self.next).is_some_and(|f| f.name == name) {
+            Some(self.next)
+        } else if fields.len() <= SCAN_FIELDS {
+            fields.iter().position(|f| f.name == name)
+        } else {
+            let index = self.index.get_or_insert_with(|| {
+                let mut index = HashMap::with_capacity(fields.len());
+                for (i, field) in fields.iter().enumerate() {
+                    index.entry(field.name.as_str()).or_insert(i);
+                }
+                index
+            });
+            index.get(name).copied()
+        }?;
+        self.next = at + 1;
+        fields.get(at)
     }
 }
 
 impl Checker<'_> {
     /// `getCompatibility(reader, writer)`: a check with a fresh location.
     fn fresh(&mut self, r: NodeId, w: NodeId) -> Outcome {
-        let mut location = Vec::new();
-        self.at(String::new(), r, w, &mut location)
-    }
-
-    /// `getCompatibility(token, reader, writer, location)`, memoized.
-    fn at(&mut self, token: String, r: NodeId, w: NodeId, location: &mut Vec<String>) -> Outcome {
-        location.push(token);
-        let outcome = match self.memo.get(&(r, w)) {
-            Some(None) => Outcome::compatible(),
-            Some(Some(done)) => done.clone(),
-            None if self.depth >= MAX_DEPTH || self.failure.is_some() => Outcome::compatible(),
-            None => {
-                self.memo.insert((r, w), None);
-                self.depth += 1;
-                let outcome = self.calculate(r, w, location);
-                self.depth -= 1;
-                self.memo.insert((r, w), Some(outcome.clone()));
-                outcome
-            }
-        };
-        location.pop();
+        let outer = std::mem::replace(&mut self.base, self.location.len());
+        let outcome = self.at(Token::Key(""), r, w);
+        self.base = outer;
         outcome
     }
 
-    fn calculate(&mut self, r: NodeId, w: NodeId, location: &mut Vec<String>) -> Outcome {
+    /// `getCompatibility(token, reader, writer, location)`, memoized.
+    fn at(&mut self, token: Token, r: NodeId, w: NodeId) -> Outcome {
+        // The same primitive type on both sides is always compatible, wherever it is reached, so
+        // such a pair needs no memo entry (its memoized result would be the same).
+        if let (Some(Node::Primitive { kind: rk, .. }), Some(Node::Primitive { kind: wk, .. })) =
+            (self.reader.get(r), self.writer.get(w))
+            && rk == wk
+        {
+            return Outcome::compatible();
+        }
+        let slot = match self.memo.entry((r, w)) {
+            Entry::Occupied(seen) => {
+                return match &self.results[*seen.get()] {
+                    Some(done) => done.clone(),
+                    None => Outcome::compatible(),
+                };
+            }
+            Entry::Vacant(_) if self.depth >= MAX_DEPTH || self.failure.is_some() => {
+                return Outcome::compatible();
+            }
+            Entry::Vacant(new) => {
+                let slot = self.results.len();
+                new.insert(slot);
+                self.results.push(None);
+                slot
+            }
+        };
+        self.location.push(token);
+        self.depth += 1;
+        let outcome = self.calculate(r, w);
+        self.depth -= 1;
+        self.location.pop();
+        self.results[slot] = Some(outcome.clone());
+        outcome
+    }
+
+    /// `Incompatibility.getLocation()`: the tokens after the current check's root, as a JSON
+    /// pointer.
+    fn pointer(&self, last: Option<Token>) -> String {
+        let tokens = self.location.get(self.base + 1..).unwrap_or(&[]);
+        let mut pointer = String::new();
+        for token in tokens.iter().chain(last.as_ref()) {
+            pointer.push('/');
+            match token {
+                Token::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+                Token::Index(i) => pointer.push_str(&i.to_string()),
+            }
+        }
+        if pointer.is_empty() {
+            pointer.push('/');
+        }
+        pointer
+    }
+
+    /// One incompatibility at the current location, followed by `last` when given.
+    fn incompatible(
+        &self,
+        kind: IncompatibilityKind,
+        message: String,
+        last: Option<Token>,
+    ) -> Outcome {
+        Outcome {
+            incompatible: true,
+            found: vec![Raw {
+                kind,
+                location: self.pointer(last),
+                message,
+            }],
+        }
+    }
+
+    fn calculate(&mut self, r: NodeId, w: NodeId) -> Outcome {
         let (reader_arena, writer_arena) = (self.reader, self.writer);
         let (Some(rn), Some(wn)) = (reader_arena.get(r), writer_arena.get(w)) else {
             return Outcome::compatible();
@@ -159,22 +267,20 @@ impl Checker<'_> {
         if rn.kind() == wn.kind() {
             match (rn, wn) {
                 (Node::Array { items: ri, .. }, Node::Array { items: wi, .. }) => {
-                    result.merge(self.at("items".into(), *ri, *wi, location));
+                    result.merge(self.at(Token::Key("items"), *ri, *wi));
                 }
                 (Node::Map { values: rv, .. }, Node::Map { values: wv, .. }) => {
-                    result.merge(self.at("values".into(), *rv, *wv, location));
+                    result.merge(self.at(Token::Key("values"), *rv, *wv));
                 }
                 (Node::Fixed { size: rs, .. }, Node::Fixed { size: ws, .. }) => {
-                    result.merge(names(rn, wn, location));
-                    location.push("size".into());
+                    result.merge(self.names(rn, wn));
                     if rs != ws {
-                        result.merge(incompatible(
+                        result.merge(self.incompatible(
                             IncompatibilityKind::FixedSizeMismatch,
                             format!("expected: {ws}, found: {rs}"),
-                            location,
+                            Some(Token::Key("size")),
                         ));
                     }
-                    location.pop();
                 }
                 (
                     Node::Enum {
@@ -184,42 +290,40 @@ impl Checker<'_> {
                     },
                     Node::Enum { symbols: wsym, .. },
                 ) => {
-                    result.merge(names(rn, wn, location));
-                    location.push("symbols".into());
+                    result.merge(self.names(rn, wn));
                     let missing: BTreeSet<&String> =
                         wsym.iter().filter(|s| !rsym.contains(s)).collect();
                     let waived = rdef.as_ref().is_some_and(|d| rsym.contains(d));
                     if !missing.is_empty() && !waived {
                         let listed: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-                        result.merge(incompatible(
+                        result.merge(self.incompatible(
                             IncompatibilityKind::MissingEnumSymbols,
                             format!("[{}]", listed.join(", ")),
-                            location,
+                            Some(Token::Key("symbols")),
                         ));
                     }
-                    location.pop();
                 }
                 (Node::Record { fields: rf, .. }, Node::Record { fields: wf, .. }) => {
-                    result.merge(names(rn, wn, location));
+                    result.merge(self.names(rn, wn));
                     let (rf, wf) = (rf.as_deref().unwrap_or(&[]), wf.as_deref().unwrap_or(&[]));
-                    result.merge(self.fields(rf, wf, w, location));
+                    result.merge(self.fields(rf, wf, w));
                 }
                 (Node::Union { .. }, Node::Union { branches: wb }) => {
                     for (i, branch) in wb.iter().enumerate() {
-                        location.push(i.to_string());
+                        self.location.push(Token::Index(i));
                         if self.fresh(r, *branch).incompatible {
                             let writer_type =
                                 writer_arena.get(*branch).map_or(Kind::Union, Node::kind);
-                            result.merge(incompatible(
+                            result.merge(self.incompatible(
                                 IncompatibilityKind::MissingUnionBranch,
                                 format!(
                                     "reader union lacking writer type: {}",
                                     writer_type.upper()
                                 ),
-                                location,
+                                None,
                             ));
                         }
-                        location.pop();
+                        self.location.pop();
                     }
                 }
                 // Same primitive type.
@@ -230,7 +334,7 @@ impl Checker<'_> {
 
         if let Node::Union { branches } = wn {
             for (i, branch) in branches.iter().enumerate() {
-                result.merge(self.at(i.to_string(), r, *branch, location));
+                result.merge(self.at(Token::Index(i), r, *branch));
             }
             return result;
         }
@@ -256,24 +360,24 @@ impl Checker<'_> {
                         }
                     }
                 }
-                result.merge(incompatible(
+                result.merge(self.incompatible(
                     IncompatibilityKind::MissingUnionBranch,
                     format!("reader union lacking writer type: {}", writer_kind.upper()),
-                    location,
+                    None,
                 ));
                 return result;
             }
             _ => false,
         };
         if !promotable {
-            result.merge(incompatible(
+            result.merge(self.incompatible(
                 IncompatibilityKind::TypeMismatch,
                 format!(
                     "reader type: {} not compatible with writer type: {}",
                     rn.kind().upper(),
                     writer_kind.upper()
                 ),
-                location,
+                None,
             ));
         }
         result
@@ -286,43 +390,23 @@ impl Checker<'_> {
         reader_fields: &[Field],
         writer_fields: &[Field],
         writer_record: NodeId,
-        location: &mut Vec<String>,
     ) -> Outcome {
         let mut result = Outcome::compatible();
-        location.push("fields".into());
+        let mut writer = WriterFields::new(writer_fields);
+        self.location.push(Token::Key("fields"));
         for (pos, field) in reader_fields.iter().enumerate() {
-            location.push(pos.to_string());
-            let mut matches: Vec<&Field> = Vec::new();
+            // `lookupWriterField`: the field by name, then by each alias; more than one is an error.
+            let mut found: Option<&Field> = None;
+            let mut several = false;
             for name in std::iter::once(&field.name).chain(field.aliases.iter()) {
-                if let Some(found) = writer_fields.iter().find(|f| &f.name == name) {
-                    matches.push(found);
+                if let Some(writer_field) = writer.get(name) {
+                    several |= found.is_some();
+                    found = Some(writer_field);
                 }
             }
-            match matches.as_slice() {
-                [] => {
-                    if field.default.is_none() {
-                        let reader_enum_default = matches!(
-                            self.reader.get(field.ty),
-                            Some(Node::Enum {
-                                default: Some(_),
-                                ..
-                            })
-                        );
-                        if reader_enum_default {
-                            result.merge(self.at("type".into(), field.ty, writer_record, location));
-                        } else {
-                            result.merge(incompatible(
-                                IncompatibilityKind::ReaderFieldMissingDefaultValue,
-                                field.name.clone(),
-                                location,
-                            ));
-                        }
-                    }
-                }
-                [writer_field] => {
-                    result.merge(self.at("type".into(), field.ty, writer_field.ty, location));
-                }
-                _ => {
+            self.location.push(Token::Index(pos));
+            match found {
+                _ if several => {
                     if self.failure.is_none() {
                         let reader_type = self.reader.get(field.ty).map_or(Kind::Union, Node::kind);
                         self.failure = Some(format!(
@@ -333,30 +417,53 @@ impl Checker<'_> {
                         ));
                     }
                 }
+                None => {
+                    if field.default.is_none() {
+                        let reader_enum_default = matches!(
+                            self.reader.get(field.ty),
+                            Some(Node::Enum {
+                                default: Some(_),
+                                ..
+                            })
+                        );
+                        if reader_enum_default {
+                            result.merge(self.at(Token::Key("type"), field.ty, writer_record));
+                        } else {
+                            result.merge(self.incompatible(
+                                IncompatibilityKind::ReaderFieldMissingDefaultValue,
+                                field.name.clone(),
+                                None,
+                            ));
+                        }
+                    }
+                }
+                Some(writer_field) => {
+                    result.merge(self.at(Token::Key("type"), field.ty, writer_field.ty));
+                }
             }
-            location.pop();
+            self.location.pop();
         }
-        location.pop();
+        self.location.pop();
         result
     }
-}
 
-/// `checkSchemaNames`: unqualified names equal, or a reader alias is the writer's full name.
-fn names(reader: &Node, writer: &Node, location: &mut Vec<String>) -> Outcome {
-    let (Some(r), Some(w)) = (reader.named(), writer.named()) else {
-        return Outcome::compatible();
-    };
-    location.push("name".into());
-    let writer_full = w.name.full();
-    let result = if r.name.name == w.name.name || r.alias_names().contains(&writer_full) {
-        Outcome::compatible()
-    } else {
-        incompatible(
-            IncompatibilityKind::NameMismatch,
-            format!("expected: {writer_full}"),
-            location,
-        )
-    };
-    location.pop();
-    result
+    /// `checkSchemaNames`: unqualified names equal, or a reader alias is the writer's full name.
+    fn names(&self, reader: &Node, writer: &Node) -> Outcome {
+        let (Some(r), Some(w)) = (reader.named(), writer.named()) else {
+            return Outcome::compatible();
+        };
+        if r.name.name == w.name.name {
+            return Outcome::compatible();
+        }
+        let writer_full = w.name.full();
+        if r.alias_names().contains(&writer_full) {
+            Outcome::compatible()
+        } else {
+            self.incompatible(
+                IncompatibilityKind::NameMismatch,
+                format!("expected: {writer_full}"),
+                Some(Token::Key("name")),
+            )
+        }
+    }
 }

@@ -79,8 +79,23 @@ impl Kind {
     }
 
     /// Upper-case type name (`Schema.Type.toString()`).
-    pub(crate) fn upper(self) -> String {
-        self.name().to_ascii_uppercase()
+    pub(crate) const fn upper(self) -> &'static str {
+        match self {
+            Self::Record => "RECORD",
+            Self::Enum => "ENUM",
+            Self::Array => "ARRAY",
+            Self::Map => "MAP",
+            Self::Union => "UNION",
+            Self::Fixed => "FIXED",
+            Self::Primitive(Primitive::Null) => "NULL",
+            Self::Primitive(Primitive::Boolean) => "BOOLEAN",
+            Self::Primitive(Primitive::Int) => "INT",
+            Self::Primitive(Primitive::Long) => "LONG",
+            Self::Primitive(Primitive::Float) => "FLOAT",
+            Self::Primitive(Primitive::Double) => "DOUBLE",
+            Self::Primitive(Primitive::Bytes) => "BYTES",
+            Self::Primitive(Primitive::String) => "STRING",
+        }
     }
 }
 
@@ -275,6 +290,30 @@ pub(crate) type Arena = Vec<Node>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn upper_case_names_are_the_lower_case_names_upper_cased() {
+        let kinds = [
+            Kind::Record,
+            Kind::Enum,
+            Kind::Array,
+            Kind::Map,
+            Kind::Union,
+            Kind::Fixed,
+        ]
+        .into_iter()
+        .chain(
+            TYPE_NAMES
+                .iter()
+                .filter_map(|name| Primitive::from_name(name).map(Kind::Primitive)),
+        );
+        let mut seen = 0;
+        for kind in kinds {
+            assert_eq!(kind.upper(), kind.name().to_ascii_uppercase());
+            seen += 1;
+        }
+        assert_eq!(seen, TYPE_NAMES.len());
+    }
 
     #[test]
     fn dotted_name_carries_its_namespace() {

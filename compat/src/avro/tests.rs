@@ -358,3 +358,118 @@ fn ambiguous_field_alias_fails_the_check_like_avro_java() {
         "Unexpected exception during compatibility check: Reader record field a type:INT pos:0 matches multiple fields in writer record schema {\"type\":\"record\""
     ), "{}", found[0]);
 }
+
+fn summary(reader: &str, writer: &str) -> Vec<(IncompatibilityKind, String, String)> {
+    reader_writer(&stored(reader), &stored(writer))
+        .into_iter()
+        .map(|i| (i.kind, i.location, i.additional_info))
+        .collect()
+}
+
+#[test]
+fn locations_inside_unions_arrays_and_maps() {
+    let reader = r#"{"type":"record","name":"R","fields":[
+        {"name":"u","type":["null","int"]},
+        {"name":"a","type":{"type":"array","items":"int"}},
+        {"name":"m","type":{"type":"map","values":{"type":"enum","name":"E","symbols":["A"]}}},
+        {"name":"n","type":"int"},
+        {"name":"o","type":["null","string"]},
+        {"name":"x","type":{"type":"fixed","name":"X","size":2}}]}"#;
+    let writer = r#"{"type":"record","name":"R","fields":[
+        {"name":"u","type":["null","string"]},
+        {"name":"a","type":{"type":"array","items":"long"}},
+        {"name":"m","type":{"type":"map","values":{"type":"enum","name":"E","symbols":["A","B"]}}},
+        {"name":"n","type":["null","string","int"]},
+        {"name":"o","type":"long"},
+        {"name":"x","type":{"type":"fixed","name":"Y","size":2}}]}"#;
+    let expected = vec![
+        (
+            IncompatibilityKind::MissingUnionBranch,
+            "/fields/0/type/1",
+            "reader union lacking writer type: STRING",
+        ),
+        (
+            IncompatibilityKind::TypeMismatch,
+            "/fields/1/type/items",
+            "reader type: INT not compatible with writer type: LONG",
+        ),
+        (
+            IncompatibilityKind::MissingEnumSymbols,
+            "/fields/2/type/values/symbols",
+            "[B]",
+        ),
+        (
+            IncompatibilityKind::TypeMismatch,
+            "/fields/3/type/0",
+            "reader type: INT not compatible with writer type: NULL",
+        ),
+        (
+            IncompatibilityKind::TypeMismatch,
+            "/fields/3/type/1",
+            "reader type: INT not compatible with writer type: STRING",
+        ),
+        (
+            IncompatibilityKind::MissingUnionBranch,
+            "/fields/4/type",
+            "reader union lacking writer type: LONG",
+        ),
+        (
+            IncompatibilityKind::NameMismatch,
+            "/fields/5/type/name",
+            "expected: Y",
+        ),
+    ];
+    let found = summary(reader, writer);
+    let found: Vec<(IncompatibilityKind, &str, &str)> = found
+        .iter()
+        .map(|(k, l, m)| (*k, l.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// Wider than the linear-scan threshold, with fields reordered, removed, renamed through
+/// aliases and added, so both the in-order guess and the name index are used.
+#[test]
+fn field_lookup_by_name_in_wide_records() {
+    let field =
+        |name: &str, ty: &str, extra: &str| format!(r#"{{"name":"{name}","type":"{ty}"{extra}}}"#);
+    let mut writer: Vec<String> = (0..20)
+        .map(|i| field(&format!("w{i}"), "int", ""))
+        .collect();
+    writer.push(field("old", "string", ""));
+    let mut reader: Vec<String> = (0..20)
+        .rev()
+        .filter(|i| i % 5 != 0)
+        .map(|i| field(&format!("w{i}"), if i == 7 { "string" } else { "long" }, ""))
+        .collect();
+    reader.insert(
+        3,
+        field("renamed", "string", r#","aliases":["gone","old"]"#),
+    );
+    reader.push(field("added", "int", ""));
+    reader.push(field("defaulted", "int", r#","default":0"#));
+    let record = |fields: &[String]| {
+        format!(
+            r#"{{"type":"record","name":"W","fields":[{}]}}"#,
+            fields.join(",")
+        )
+    };
+    let found = summary(&record(&reader), &record(&writer));
+    let found: Vec<(IncompatibilityKind, &str, &str)> = found
+        .iter()
+        .map(|(k, l, m)| (*k, l.as_str(), m.as_str()))
+        .collect();
+    let expected = vec![
+        (
+            IncompatibilityKind::TypeMismatch,
+            "/fields/11/type",
+            "reader type: STRING not compatible with writer type: INT",
+        ),
+        (
+            IncompatibilityKind::ReaderFieldMissingDefaultValue,
+            "/fields/17",
+            "added",
+        ),
+    ];
+    assert_eq!(found, expected);
+}

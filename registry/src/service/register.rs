@@ -191,15 +191,16 @@ impl Registry {
                 .filter(|v| !v.deleted)
                 .map(|v| (v.version, v.schema_id))
                 .collect();
-            let level = self.level_for(subject);
+            // The level and policy as stored now, not as cached: another instance sharing the
+            // store may have just changed them.
+            let (level, policy) = if live.is_empty() {
+                Default::default()
+            } else {
+                self.level_and_policy_in(subject, candidate.schema_type, &mut scope.tx)
+                    .await?
+            };
             let verdict = self
-                .check_against(
-                    &candidate.parsed,
-                    level,
-                    self.policy_for(subject),
-                    &live,
-                    &mut scope.tx,
-                )
+                .check_against(&candidate.parsed, level, policy, &live, &mut scope.tx)
                 .await?;
             if !verdict.is_compatible {
                 return Err(RegistryError::IncompatibleSchema(format!(
@@ -281,7 +282,7 @@ impl Registry {
             })
             .await?;
         metrics::counter!("sluice_registry_schemas_registered_total").increment(1);
-        tracing::info!(%subject, version, id, "schema registered");
+        tracing::debug!(%subject, version, id, "schema registered");
         Ok(response(id, version, &candidate))
     }
 

@@ -253,6 +253,18 @@ impl WriteTx {
         Ok(())
     }
 
+    /// The stored config body (JSON) of a subject or of [`GLOBAL`], fresh from the database
+    /// (this transaction's own writes included).
+    pub async fn config(&mut self, subject: &str) -> Result<Option<String>, StoreError> {
+        on_conn!(&mut self.inner, c => {
+            sqlx::query_scalar("SELECT body FROM configs WHERE subject = $1")
+                .bind(subject)
+                .fetch_optional(c)
+                .await
+        })
+        .map_err(db("read a config"))
+    }
+
     /// Sets (`Some(json)`) or clears (`None`) the config of a subject or of [`GLOBAL`].
     pub async fn put_config(
         &mut self,
