@@ -100,34 +100,20 @@ impl<S: RecordSink> Emitter<S> {
             Some(row) => encode_key(table, row, &mut self.key)?,
             None => false,
         };
-        let now = now_micros();
-        let event = ChangeEvent {
-            op,
-            before,
-            after,
-            source,
-            transaction: None,
-            ts_ms: now / 1000,
-            ts_us: now,
-            ts_ns: now.saturating_mul(1000),
-        };
-        self.value.clear();
-        write_confluent_header(&mut self.value, table.value_id);
-        table
-            .avro
-            .encode_envelope(&event, &mut self.value)
-            .map_err(|e| encode_error(table, &e.to_string()))?;
-        let key = has_key.then_some(self.key.as_slice());
-        self.seq += 1;
-        self.sink
-            .send(Record {
-                topic: &table.avro.topic,
-                key,
-                value: Some(&self.value),
-                seq: self.seq,
-            })
-            .await
-            .map_err(sink_error)?;
+        // The key buffer is lent out while the envelope is sent (no copy per record).
+        let key = std::mem::take(&mut self.key);
+        let sent = self
+            .envelope(
+                table,
+                op,
+                before,
+                after,
+                source,
+                has_key.then_some(key.as_slice()),
+            )
+            .await;
+        self.key = key;
+        sent?;
         if op == Op::Delete && self.tombstones && has_key {
             self.seq += 1;
             self.sink
@@ -149,11 +135,25 @@ impl<S: RecordSink> Emitter<S> {
         table: &PreparedTable,
         source: &SourceInfo<'_>,
     ) -> Result<(), CaptureError> {
+        self.envelope(table, Op::Truncate, None, None, source, None)
+            .await
+    }
+
+    /// Encodes one envelope (stamped with the connector clock) and sends it under `key`.
+    async fn envelope(
+        &mut self,
+        table: &PreparedTable,
+        op: Op,
+        before: Option<&[ColumnValue<'_>]>,
+        after: Option<&[ColumnValue<'_>]>,
+        source: &SourceInfo<'_>,
+        key: Option<&[u8]>,
+    ) -> Result<(), CaptureError> {
         let now = now_micros();
         let event = ChangeEvent {
-            op: Op::Truncate,
-            before: None,
-            after: None,
+            op,
+            before,
+            after,
             source,
             transaction: None,
             ts_ms: now / 1000,
@@ -170,7 +170,7 @@ impl<S: RecordSink> Emitter<S> {
         self.sink
             .send(Record {
                 topic: &table.avro.topic,
-                key: None,
+                key,
                 value: Some(&self.value),
                 seq: self.seq,
             })
