@@ -33,6 +33,11 @@ fn free_port() -> u16 {
 
 /// Reads every topic from the start until `count` records arrived (or 60 s passed).
 fn consume(kafka: &Tansu, registry: &str, count: usize) -> Vec<Value> {
+    consume_for(kafka, registry, count, 60)
+}
+
+/// [`consume`] with its own time limit, for checking that nothing more arrives.
+fn consume_for(kafka: &Tansu, registry: &str, count: usize, seconds: u32) -> Vec<Value> {
     let python = sluice_e2e::paths::python()
         .expect("no Python with confluent-kafka: run scripts/test.sh (it creates .venv/)");
     let script = sluice_e2e::workspace_root().join("tests/python/consume_avro.py");

@@ -15,7 +15,7 @@ use crate::error::CaptureError;
 use crate::sink::{Record, RecordSink};
 use crate::store::CaptureStore;
 use crate::value::ColumnValue;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -35,6 +35,8 @@ pub struct Emitter<S> {
     key: Vec<u8>,
     value: Vec<u8>,
     tombstones: bool,
+    /// Topics known to exist.
+    topics: HashSet<String>,
 }
 
 /// Microseconds since the epoch, the connector's clock for `ts_ms/us/ns`.
@@ -57,6 +59,7 @@ impl<S: RecordSink> Emitter<S> {
             key: Vec::with_capacity(256),
             value: Vec::with_capacity(4096),
             tombstones,
+            topics: HashSet::new(),
         }
     }
 
@@ -149,6 +152,13 @@ impl<S: RecordSink> Emitter<S> {
         source: &SourceInfo<'_>,
         key: Option<&[u8]>,
     ) -> Result<(), CaptureError> {
+        if !self.topics.contains(&table.avro.topic) {
+            self.sink
+                .ensure_topic(&table.avro.topic)
+                .await
+                .map_err(sink_error)?;
+            self.topics.insert(table.avro.topic.clone());
+        }
         let now = now_micros();
         let event = ChangeEvent {
             op,

@@ -62,14 +62,39 @@ impl<R: RegistryClient> SchemaGate<R> {
             ),
             None => None,
         };
-        let value_id = self
+        let value_id = match self
             .register(
                 &table.id,
                 &avro.value_subject(),
                 "value",
                 &avro.envelope.canonical,
             )
-            .await?;
+            .await
+        {
+            Err(CaptureError::SchemaRejected {
+                table: id,
+                subject,
+                kind,
+                reason,
+            }) => {
+                let columns = self
+                    .prepared
+                    .get(&table.id)
+                    .map(|old| column_changes(&old.avro, &avro))
+                    .unwrap_or_default();
+                return Err(CaptureError::SchemaRejected {
+                    table: id,
+                    subject,
+                    kind,
+                    reason: if columns.is_empty() {
+                        reason
+                    } else {
+                        format!("{reason}; the columns behind it: {columns}")
+                    },
+                });
+            }
+            other => other?,
+        };
         tracing::info!(table = %table.id, key_id, value_id, "table schemas registered");
         let prepared = Arc::new(PreparedTable {
             table: Arc::clone(table),
@@ -121,4 +146,22 @@ impl<R: RegistryClient> SchemaGate<R> {
         u32::try_from(id)
             .map_err(|_| rejected(format!("schema id {id} does not fit the wire format")))
     }
+}
+
+/// What changed between two versions of a table's row record, column by column, in the
+/// registry's words (BACKWARD direction: can the new row schema read rows of the old one). The
+/// envelope check reports only the union around the row; this names the column and the rule.
+fn column_changes(old: &TableAvro, new: &TableAvro) -> String {
+    let parse = |canonical: &str| {
+        sluice_compat::avro::AvroSchema::parse(canonical, &[], sluice_compat::ParseMode::Stored)
+            .ok()
+    };
+    let (Some(old), Some(new)) = (parse(&old.value.canonical), parse(&new.value.canonical)) else {
+        return String::new();
+    };
+    sluice_compat::avro::reader_writer(&new, &old)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

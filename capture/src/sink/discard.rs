@@ -18,6 +18,10 @@ impl DiscardSink {
 }
 
 impl RecordSink for DiscardSink {
+    async fn ensure_topic(&self, _topic: &str) -> Result<(), SinkError> {
+        Ok(())
+    }
+
     async fn send(&self, record: Record<'_>) -> Result<(), SinkError> {
         let size = record.key.map_or(0, <[u8]>::len) + record.value.map_or(0, <[u8]>::len);
         self.bytes.fetch_add(size as u64, Ordering::Relaxed);

@@ -9,6 +9,8 @@
 
 use super::{AckTracker, Record, RecordSink, SinkError};
 use rdkafka::ClientContext;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::DeliveryResult;
@@ -21,6 +23,10 @@ use std::time::Duration;
 pub struct KafkaSettings {
     /// `bootstrap.servers`.
     pub bootstrap_servers: String,
+    /// Partitions of topics Sluice creates (Connect's `topic.creation.default.partitions`).
+    pub topic_partitions: i32,
+    /// Replication factor of topics Sluice creates; -1 = the broker's default.
+    pub topic_replication: i32,
     /// `compression.type`: none, gzip, snappy, lz4 (zstd needs a librdkafka built with it).
     pub compression: String,
     /// Extra librdkafka properties (`producer.override.*`-style), applied last.
@@ -31,6 +37,8 @@ impl KafkaSettings {
     pub fn new(bootstrap_servers: impl Into<String>) -> Self {
         Self {
             bootstrap_servers: bootstrap_servers.into(),
+            topic_partitions: 1,
+            topic_replication: -1,
             compression: "lz4".to_owned(),
             extra: Vec::new(),
         }
@@ -62,7 +70,10 @@ impl ProducerContext for AckContext {
 /// Produces change records to Kafka.
 pub struct KafkaSink {
     producer: ThreadedProducer<AckContext>,
+    admin: AdminClient<DefaultClientContext>,
     acks: Arc<AckTracker>,
+    partitions: i32,
+    replication: i32,
 }
 
 impl std::fmt::Debug for KafkaSink {
@@ -96,7 +107,17 @@ impl KafkaSink {
                 acks: Arc::clone(&acks),
             })
             .map_err(|e| SinkError::Create(e.to_string()))?;
-        Ok(Self { producer, acks })
+        let admin = ClientConfig::new()
+            .set("bootstrap.servers", &settings.bootstrap_servers)
+            .create()
+            .map_err(|e| SinkError::Create(e.to_string()))?;
+        Ok(Self {
+            producer,
+            admin,
+            acks,
+            partitions: settings.topic_partitions,
+            replication: settings.topic_replication,
+        })
     }
 
     /// Checks that the brokers answer a metadata request within `timeout`.
@@ -114,7 +135,38 @@ impl KafkaSink {
     }
 }
 
+impl KafkaSink {
+    async fn create_topic(&self, topic: &str, replication: i32) -> Result<(), RDKafkaErrorCode> {
+        let new = NewTopic::new(topic, self.partitions, TopicReplication::Fixed(replication));
+        let options = AdminOptions::new().request_timeout(Some(Duration::from_secs(30)));
+        let results = self
+            .admin
+            .create_topics([&new], &options)
+            .await
+            .map_err(|e| e.rdkafka_error_code().unwrap_or(RDKafkaErrorCode::Fail))?;
+        match results.into_iter().next() {
+            Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) | Some(Ok(_)) | None => Ok(()),
+            Some(Err((_, code))) => Err(code),
+        }
+    }
+}
+
 impl RecordSink for KafkaSink {
+    async fn ensure_topic(&self, topic: &str) -> Result<(), SinkError> {
+        let created = match self.create_topic(topic, self.replication).await {
+            // Brokers without KIP-464 defaults refuse -1: fall back to one replica.
+            Err(RDKafkaErrorCode::InvalidReplicationFactor) if self.replication < 0 => {
+                self.create_topic(topic, 1).await
+            }
+            other => other,
+        };
+        created.map_err(|code| SinkError::Rejected {
+            seq: 0,
+            topic: topic.to_owned(),
+            reason: format!("cannot create the topic: {code}"),
+        })
+    }
+
     async fn send(&self, record: Record<'_>) -> Result<(), SinkError> {
         let seq = usize::try_from(record.seq).unwrap_or(usize::MAX);
         let mut base = BaseRecord::<[u8], [u8], usize>::with_opaque_to(record.topic, seq);

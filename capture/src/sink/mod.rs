@@ -49,6 +49,9 @@ pub struct Record<'a> {
 
 /// A destination for change records.
 pub trait RecordSink: Send + Sync {
+    /// Makes sure `topic` exists (creating it as Kafka Connect's topic creation would).
+    fn ensure_topic(&self, topic: &str) -> impl Future<Output = Result<(), SinkError>> + Send;
+
     /// Queues `record`, waiting while the sink's queue is full.
     fn send(&self, record: Record<'_>) -> impl Future<Output = Result<(), SinkError>> + Send;
 
