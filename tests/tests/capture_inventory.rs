@@ -178,6 +178,39 @@ fn inventory_connector_streams_snapshot_changes_and_registry_gated_ddl() {
     );
     wait_for_task_state(&connect, "RUNNING");
 
+    // Interop shape: the decoded event has Debezium 3.x's envelope and source fields, in order
+    // (the observed 3.0.7 event), and the registered value schema is the derived one exactly.
+    let observed: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared.join(
+            "conformance/mysql/events/observed/debezium-3.0.7-mysql-create.jsonconverter.json",
+        ))
+        .expect("observed event"),
+    )
+    .expect("observed JSON");
+    let keys = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(keys(&sally["value"]), keys(&observed["value"]["payload"]));
+    assert_eq!(
+        keys(&sally["value"]["source"]),
+        keys(&observed["value"]["payload"]["source"])
+    );
+    let derived: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared.join(
+            "conformance/mysql/events/derived-avro/dbserver1.inventory.customers-value.avsc.json",
+        ))
+        .expect("derived schema"),
+    )
+    .expect("derived JSON");
+    let (_, registered) = request(
+        &registry,
+        "GET",
+        "/subjects/dbserver1.inventory.customers-value/versions/1/schema",
+        None,
+    );
+    assert_eq!(
+        registered, derived["schema"],
+        "registered value schema = derived Debezium 3.1 shape"
+    );
+
     // Streaming: insert, update, key change, delete, truncate.
     db.root(
         "INSERT INTO inventory.customers VALUES (default, 'Ada', 'Lovelace', 'ada@example.com');
