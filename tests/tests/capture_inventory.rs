@@ -51,7 +51,7 @@ fn consume_for(kafka: &Tansu, registry: &str, count: usize, seconds: u32) -> Vec
             kafka.bootstrap(),
             registry.to_owned(),
             count.to_string(),
-            "60".to_owned(),
+            seconds.to_string(),
         ])
         .args(&topics)
         .output()
