@@ -236,6 +236,8 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         source.ts_ns = ts_micros.saturating_mul(1000);
         source.snapshot = row.marker;
         source.server_id = self.server_id;
+        source.file = &row.position.file;
+        source.pos = i64::try_from(row.position.pos).unwrap_or(i64::MAX);
         self.emitter
             .row(&prepared, Op::Read, None, Some(&row.values), &source)
             .await?;

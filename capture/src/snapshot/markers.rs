@@ -17,6 +17,7 @@
 use super::SnapshotRow;
 use crate::avro::SnapshotMarker;
 use crate::error::CaptureError;
+use crate::position::BinlogPosition;
 use crate::schema::Table;
 use crate::value::OwnedColumnValue;
 use std::sync::Arc;
@@ -54,11 +55,17 @@ pub(super) struct Emitter {
     /// The latest marked row, held so the snapshot's final row can be made `last`.
     held: Option<SnapshotRow>,
     sent: u64,
+    position: Arc<BinlogPosition>,
 }
 
 impl Emitter {
-    pub(super) fn new(tx: mpsc::Sender<SnapshotRow>, table_count: usize) -> Self {
+    pub(super) fn new(
+        tx: mpsc::Sender<SnapshotRow>,
+        table_count: usize,
+        position: Arc<BinlogPosition>,
+    ) -> Self {
         Self {
+            position,
             tx,
             table_count,
             table_index: 0,
@@ -88,6 +95,7 @@ impl Emitter {
             table: Arc::clone(table),
             values,
             marker: SnapshotMarker::True,
+            position: Arc::clone(&self.position),
         };
         self.pending = Some((row, self.rows_in_table == 0));
         self.rows_in_table += 1;
@@ -167,7 +175,7 @@ mod tests {
             .unwrap();
         rt.block_on(async {
             let (tx, mut rx) = mpsc::channel(1000);
-            let mut e = Emitter::new(tx, counts.len());
+            let mut e = Emitter::new(tx, counts.len(), Arc::new(BinlogPosition::new("f", 4)));
             for (i, n) in counts.iter().enumerate() {
                 let t = table(&format!("t{i}"));
                 e.start_table(i);

@@ -71,6 +71,8 @@ pub struct SnapshotRow {
     /// NULL: it is never in the value).
     pub values: Vec<OwnedColumnValue>,
     pub marker: SnapshotMarker,
+    /// The snapshot's binlog position (`source.file`/`source.pos` of every snapshot row).
+    pub position: Arc<BinlogPosition>,
 }
 
 /// Where the snapshot was taken and the table models at that point.
@@ -171,7 +173,16 @@ async fn run_on(
             .snapshot_fetch_size
             .unwrap_or(DEFAULT_CHUNK_ROWS)
             .max(1);
-        sent = read::read_tables(conn, config, &locked.tables, chunk, rows, progress).await?;
+        sent = read::read_tables(
+            conn,
+            config,
+            &locked.tables,
+            &locked.position,
+            chunk,
+            rows,
+            progress,
+        )
+        .await?;
     }
     lock::finish(conn, locked.consistency).await?;
     tracing::info!(

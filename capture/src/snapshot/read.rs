@@ -38,12 +38,13 @@ pub(super) async fn read_tables(
     conn: &mut Conn,
     config: &ConnectorConfig,
     tables: &[Arc<Table>],
+    position: &crate::position::BinlogPosition,
     chunk: u32,
     rows: mpsc::Sender<SnapshotRow>,
     progress: &(dyn Fn(SnapshotProgress) + Send + Sync),
 ) -> Result<u64, CaptureError> {
     let estimates = estimates(conn).await;
-    let mut out = Emitter::new(rows, tables.len());
+    let mut out = Emitter::new(rows, tables.len(), Arc::new(position.clone()));
     for (i, table) in tables.iter().enumerate() {
         out.start_table(i);
         let estimate = estimates.get(&table.id).copied().unwrap_or(0);
