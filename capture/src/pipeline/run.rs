@@ -108,6 +108,26 @@ struct Task<'a, R, S> {
     server_id: i64,
 }
 
+/// The `source` block of a streamed event: binlog time (seconds, as the event header has it),
+/// server id, and the event's file and position.
+fn binlog_source<'a>(
+    prefix: &'a str,
+    server_id: i64,
+    table: &'a Table,
+    position: &'a BinlogPosition,
+    ts_sec: u32,
+) -> SourceInfo<'a> {
+    let ts_ms = i64::from(ts_sec) * 1000;
+    let mut source = SourceInfo::new(prefix, &table.id.database, Some(&table.id.table));
+    source.ts_ms = ts_ms;
+    source.ts_us = ts_ms * 1000;
+    source.ts_ns = ts_ms * 1_000_000;
+    source.server_id = server_id;
+    source.file = &position.file;
+    source.pos = i64::try_from(position.pos).unwrap_or(i64::MAX);
+    source
+}
+
 /// Resolves once the task is told to stop.
 async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
@@ -310,19 +330,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         continue;
                     }
                     let prepared = self.gate.prepare(&table).await?;
-                    let ts_ms = i64::from(ts_sec) * 1000;
-                    let mut source = SourceInfo::new(
+                    let mut source = binlog_source(
                         &self.config.topic_prefix,
-                        &table.id.database,
-                        Some(&table.id.table),
+                        self.server_id,
+                        &table,
+                        &position,
+                        ts_sec,
                     );
-                    source.ts_ms = ts_ms;
-                    source.ts_us = ts_ms * 1000;
-                    source.ts_ns = ts_ms * 1_000_000;
-                    source.server_id = self.server_id;
                     source.gtid = gtid.as_deref();
-                    source.file = &position.file;
-                    source.pos = i64::try_from(position.pos).unwrap_or(i64::MAX);
                     source.thread = thread.map(i64::from);
                     source.query = if self.config.include_query {
                         query.as_deref()
@@ -388,18 +403,13 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                 } => {
                     if self.config.emits(crate::config::Operation::Truncate) {
                         let prepared = self.gate.prepare(&table).await?;
-                        let ts_ms = i64::from(ts_sec) * 1000;
-                        let mut source = SourceInfo::new(
+                        let source = binlog_source(
                             &self.config.topic_prefix,
-                            &table.id.database,
-                            Some(&table.id.table),
+                            self.server_id,
+                            &table,
+                            &position,
+                            ts_sec,
                         );
-                        source.ts_ms = ts_ms;
-                        source.ts_us = ts_ms * 1000;
-                        source.ts_ns = ts_ms * 1_000_000;
-                        source.server_id = self.server_id;
-                        source.file = &position.file;
-                        source.pos = i64::try_from(position.pos).unwrap_or(i64::MAX);
                         self.emitter.truncate(&prepared, &source).await?;
                     }
                     if txn.is_none() {
