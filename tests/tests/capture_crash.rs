@@ -120,29 +120,7 @@ fn committed_offset(connect: &str) -> Value {
 
 /// Reads the topic from the start until `count` records arrived or `seconds` passed.
 fn consume(kafka: &str, registry: &str, count: usize, seconds: u32) -> Vec<Value> {
-    let python = sluice_e2e::paths::python()
-        .expect("no Python with confluent-kafka: run scripts/test.sh (it creates .venv/)");
-    let script = sluice_e2e::workspace_root().join("tests/python/consume_avro.py");
-    let out = Command::new(python)
-        .arg(script)
-        .args([
-            kafka,
-            registry,
-            &count.to_string(),
-            &seconds.to_string(),
-            TOPIC,
-        ])
-        .output()
-        .expect("consumer runs");
-    assert!(
-        out.status.success(),
-        "consumer failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
+    sluice_e2e::consumer::consume(kafka, registry, &[TOPIC], count, seconds)
 }
 
 /// One decoded change event, reduced to what the checks compare.

@@ -10,7 +10,6 @@
 use serde_json::{Value, json};
 use sluice_e2e::{MariaDb, SluiceServer, Tansu, request, shared_dir};
 use std::net::TcpListener;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 const PREFIX: &str = "dbserver1";
@@ -38,33 +37,12 @@ fn consume(kafka: &Tansu, registry: &str, count: usize) -> Vec<Value> {
 
 /// [`consume`] with its own time limit, for checking that nothing more arrives.
 fn consume_for(kafka: &Tansu, registry: &str, count: usize, seconds: u32) -> Vec<Value> {
-    let python = sluice_e2e::paths::python()
-        .expect("no Python with confluent-kafka: run scripts/test.sh (it creates .venv/)");
-    let script = sluice_e2e::workspace_root().join("tests/python/consume_avro.py");
     let topics: Vec<String> = TABLES
         .iter()
         .map(|t| format!("{PREFIX}.inventory.{t}"))
         .collect();
-    let out = Command::new(python)
-        .arg(script)
-        .args([
-            kafka.bootstrap(),
-            registry.to_owned(),
-            count.to_string(),
-            seconds.to_string(),
-        ])
-        .args(&topics)
-        .output()
-        .expect("consumer runs");
-    assert!(
-        out.status.success(),
-        "consumer failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
+    let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
+    sluice_e2e::consumer::consume(&kafka.bootstrap(), registry, &topics, count, seconds)
 }
 
 fn of_table<'a>(records: &'a [Value], table: &str) -> Vec<&'a Value> {

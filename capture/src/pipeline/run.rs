@@ -163,14 +163,27 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
     async fn run(mut self, stop: watch::Receiver<bool>) -> Result<(), CaptureError> {
         let mut conn = mysql_async::Conn::new(crate::mysql::opts(&self.config.database)).await?;
         let server = crate::mysql::check_server(&mut conn).await?;
-        let _ = conn.disconnect().await;
         self.server_id = i64::from(server.server_id);
 
-        let committed: Option<SourceOffset> = self
+        let mut committed: Option<SourceOffset> = self
             .store
             .offset(&self.ctx.name)
             .await
             .map_err(store_error)?;
+        // A resume point the server has purged: a clear error naming the file, or, with
+        // `snapshot.mode=when_needed`, a new snapshot.
+        if let Some(o) = committed.as_ref().filter(|o| o.snapshot_completed) {
+            match crate::mysql::preflight::ensure_not_purged(&mut conn, &o.position()).await {
+                Err(CaptureError::BinlogPurged { file, .. })
+                    if self.config.snapshot_mode == SnapshotMode::WhenNeeded =>
+                {
+                    tracing::warn!(connector = %self.ctx.name, %file, "resume point purged from the server; snapshot.mode=when_needed: taking a new snapshot");
+                    committed = None;
+                }
+                other => other?,
+            }
+        }
+        let _ = conn.disconnect().await;
         let offset = match committed {
             Some(o) if o.snapshot_completed => o,
             _ => match self.snapshot(stop.clone()).await? {
