@@ -188,6 +188,24 @@ impl<S: RecordSink> Emitter<S> {
             .map_err(sink_error)
     }
 
+    /// Sends an already framed record (heartbeats), creating its topic if needed.
+    pub async fn raw(&mut self, topic: &str, key: &[u8], value: &[u8]) -> Result<(), CaptureError> {
+        if !self.topics.contains(topic) {
+            self.sink.ensure_topic(topic).await.map_err(sink_error)?;
+            self.topics.insert(topic.to_owned());
+        }
+        self.seq += 1;
+        self.sink
+            .send(Record {
+                topic,
+                key: Some(key),
+                value: Some(value),
+                seq: self.seq,
+            })
+            .await
+            .map_err(sink_error)
+    }
+
     /// Records that `offset` is safe to resume from once every record sent so far is
     /// acknowledged.
     pub fn checkpoint(&mut self, offset: SourceOffset) {

@@ -23,6 +23,7 @@
 //! before the DDL, and `restart` (after the operator relaxes the level) replays it.
 
 pub mod emit;
+pub mod heartbeat;
 pub mod offset;
 mod run;
 pub mod schemas;

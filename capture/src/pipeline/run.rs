@@ -2,6 +2,7 @@
 //! (algorithm in the module doc of [`crate::pipeline`]).
 
 use super::emit::{Emitter, now_micros};
+use super::heartbeat::Heartbeat;
 use super::offset::SourceOffset;
 use super::schemas::SchemaGate;
 use crate::avro::{Op, SourceInfo};
@@ -294,12 +295,17 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                 catalog.insert_table(model);
             }
         }
-        let mut reader = BinlogReader::start(
+        let mut heartbeat =
+            Heartbeat::new(self.config.heartbeat_interval_ms, &self.config.topic_prefix);
+        let mut reader = BinlogReader::start_with_heartbeat(
             &self.config.database,
             self.config.database.server_id,
             self.config.filters.clone(),
             start.clone(),
             catalog,
+            heartbeat
+                .as_ref()
+                .map_or(crate::binlog::DEFAULT_HEARTBEAT, |h| h.interval()),
         )
         .await?;
         tracing::info!(connector = %self.ctx.name, position = %start, skip_events = offset.event, "streaming");
@@ -314,6 +320,10 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     return Ok(());
                 }
             };
+            let emitted = matches!(
+                event,
+                StreamEvent::Rows { .. } | StreamEvent::Truncate { .. }
+            );
             match event {
                 StreamEvent::Begin {
                     position,
@@ -460,6 +470,12 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         self.emitter.checkpoint(last.clone());
                     }
                 }
+            }
+            if let Some(hb) = heartbeat.as_mut() {
+                if emitted {
+                    hb.record_sent();
+                }
+                hb.tick(&self.gate, &mut self.emitter).await?;
             }
             self.emitter.commit_acknowledged(false).await?;
         }

@@ -107,6 +107,25 @@ impl<R: RegistryClient> SchemaGate<R> {
         Ok(prepared)
     }
 
+    /// Registers a schema that belongs to no table (heartbeats) and returns its id.
+    pub async fn register_schema(&self, subject: &str, schema: &str) -> Result<u32, CaptureError> {
+        let request = RegisterSchemaRequest {
+            schema: Some(schema.to_owned()),
+            schema_type: Some("AVRO".to_owned()),
+            ..RegisterSchemaRequest::default()
+        };
+        let id = self
+            .registry
+            .register(subject, &request)
+            .await
+            .map_err(|e| {
+                CaptureError::Definite(format!("schema registry refused {subject}: {e}"))
+            })?;
+        u32::try_from(id).map_err(|_| {
+            CaptureError::Definite(format!("schema id {id} does not fit the wire format"))
+        })
+    }
+
     /// Forgets a table (dropped or renamed).
     pub fn forget(&mut self, id: &TableId) {
         self.prepared.remove(id);
