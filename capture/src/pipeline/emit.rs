@@ -9,8 +9,9 @@
 
 use super::offset::SourceOffset;
 use super::schemas::PreparedTable;
+use super::transaction::{self, OpenTransaction};
 use crate::avro::encode::write_confluent_header;
-use crate::avro::{ChangeEvent, Op, SourceInfo};
+use crate::avro::{ChangeEvent, Op, SourceInfo, TransactionInfo};
 use crate::error::CaptureError;
 use crate::sink::{Record, RecordSink};
 use crate::store::CaptureStore;
@@ -37,6 +38,10 @@ pub struct Emitter<S> {
     tombstones: bool,
     /// Topics known to exist.
     topics: HashSet<String>,
+    /// Transaction metadata: topic and schema ids, when `provide.transaction.metadata`.
+    tx_meta: Option<(String, u32, u32)>,
+    /// The transaction being emitted, and whether its BEGIN went out.
+    open: Option<(OpenTransaction, bool)>,
 }
 
 /// Microseconds since the epoch, the connector's clock for `ts_ms/us/ns`.
@@ -60,6 +65,8 @@ impl<S: RecordSink> Emitter<S> {
             value: Vec::with_capacity(4096),
             tombstones,
             topics: HashSet::new(),
+            tx_meta: None,
+            open: None,
         }
     }
 
@@ -160,12 +167,26 @@ impl<S: RecordSink> Emitter<S> {
             self.topics.insert(table.avro.topic.clone());
         }
         let now = now_micros();
+        let order = match (&self.tx_meta, op) {
+            (Some(_), Op::Create | Op::Update | Op::Delete) => {
+                self.transaction_order(source, now).await?
+            }
+            _ => None,
+        };
+        let transaction = match (&self.open, order) {
+            (Some((tx, _)), Some((total_order, data_collection_order))) => Some(TransactionInfo {
+                id: &tx.id,
+                total_order,
+                data_collection_order,
+            }),
+            _ => None,
+        };
         let event = ChangeEvent {
             op,
             before,
             after,
             source,
-            transaction: None,
+            transaction,
             ts_ms: now / 1000,
             ts_us: now,
             ts_ns: now.saturating_mul(1000),
@@ -186,6 +207,53 @@ impl<S: RecordSink> Emitter<S> {
             })
             .await
             .map_err(sink_error)
+    }
+
+    /// Turns on transaction metadata: BEGIN/END records on `topic` with these schema ids.
+    pub fn enable_transactions(&mut self, topic: String, key_id: u32, value_id: u32) {
+        self.tx_meta = Some((topic, key_id, value_id));
+    }
+
+    /// A transaction starts (its BEGIN goes out with its first data event).
+    pub fn begin_transaction(&mut self, id: String) {
+        if self.tx_meta.is_some() {
+            self.open = Some((OpenTransaction::new(id), false));
+        }
+    }
+
+    /// The transaction committed: END, if it had data events.
+    pub async fn end_transaction(&mut self) -> Result<(), CaptureError> {
+        let (Some((topic, key_id, value_id)), Some((tx, true))) =
+            (self.tx_meta.clone(), self.open.take())
+        else {
+            return Ok(());
+        };
+        let key = transaction::key(key_id, &tx.id);
+        let value = transaction::end(value_id, &tx, now_micros() / 1000);
+        self.raw(&topic, &key, &value).await
+    }
+
+    /// Counts a data event in the open transaction, sending BEGIN first if needed.
+    async fn transaction_order(
+        &mut self,
+        source: &SourceInfo<'_>,
+        now: i64,
+    ) -> Result<Option<(i64, i64)>, CaptureError> {
+        let Some((topic, key_id, value_id)) = self.tx_meta.clone() else {
+            return Ok(None);
+        };
+        let Some((tx, begun)) = self.open.as_mut() else {
+            return Ok(None);
+        };
+        let collection = format!("{}.{}", source.db, source.table.unwrap_or_default());
+        let order = tx.count(&collection);
+        if !*begun {
+            *begun = true;
+            let key = transaction::key(key_id, &tx.id);
+            let value = transaction::begin(value_id, &tx.id, now / 1000);
+            self.raw(&topic, &key, &value).await?;
+        }
+        Ok(Some(order))
     }
 
     /// Sends an already framed record (heartbeats), creating its topic if needed.

@@ -27,6 +27,7 @@ pub mod heartbeat;
 pub mod offset;
 mod run;
 pub mod schemas;
+mod transaction;
 
 pub use offset::SourceOffset;
 pub use run::{CaptureRunner, RegistryFactory, SinkFactory};

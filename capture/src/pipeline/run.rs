@@ -309,6 +309,18 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         )
         .await?;
         tracing::info!(connector = %self.ctx.name, position = %start, skip_events = offset.event, "streaming");
+        if self.config.provide_transaction_metadata {
+            let topic = format!("{}.transaction", self.config.topic_prefix);
+            let key_id = self
+                .gate
+                .register_schema(&format!("{topic}-key"), super::transaction::KEY_SCHEMA)
+                .await?;
+            let value_id = self
+                .gate
+                .register_schema(&format!("{topic}-value"), super::transaction::VALUE_SCHEMA)
+                .await?;
+            self.emitter.enable_transactions(topic, key_id, value_id);
+        }
         let mut skip = offset.event;
         let mut txn: Option<(BinlogPosition, Option<String>, Option<u32>, u64)> = None;
         let mut last = offset;
@@ -331,6 +343,11 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     thread_id,
                     ..
                 } => {
+                    self.emitter.begin_transaction(
+                        gtid.clone().unwrap_or_else(|| {
+                            format!("file={},pos={}", position.file, position.pos)
+                        }),
+                    );
                     txn = Some((position, gtid, thread_id, 0));
                 }
                 StreamEvent::Rows {
@@ -448,6 +465,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     }
                 }
                 StreamEvent::Commit { next, gtid, ts_sec } => {
+                    self.emitter.end_transaction().await?;
                     txn = None;
                     skip = 0;
                     last = SourceOffset {
