@@ -309,6 +309,9 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         )
         .await?;
         tracing::info!(connector = %self.ctx.name, position = %start, skip_events = offset.event, "streaming");
+        if self.config.include_schema_changes {
+            tracing::warn!(connector = %self.ctx.name, "include.schema.changes: the schema change topic is not written yet; table schema history is kept in Sluice's own store");
+        }
         if self.config.provide_transaction_metadata {
             let topic = format!("{}.transaction", self.config.topic_prefix);
             let key_id = self
