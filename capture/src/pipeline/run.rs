@@ -209,8 +209,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         tracing::info!(connector = %self.ctx.name, mode = %self.config.snapshot_mode, "snapshot starting");
         let (tx, mut rx) = mpsc::channel::<SnapshotRow>(1024);
         let status = self.ctx.status.clone();
+        let connector = self.ctx.name.clone();
         let progress = move |p: snapshot::SnapshotProgress| {
             status.snapshot_progress(p.rows_done, p.rows_total_estimate);
+            let table = p.table.to_string();
+            metrics::gauge!("sluice_capture_snapshot_rows_done", "connector" => connector.clone(), "table" => table.clone())
+                .set(p.rows_done as f64);
+            metrics::gauge!("sluice_capture_snapshot_rows_total", "connector" => connector.clone(), "table" => table)
+                .set(p.rows_total_estimate as f64);
         };
         let config = Arc::clone(&self.config);
         let snap = snapshot::run(&config, tx, &progress);
@@ -421,6 +427,9 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     };
                     self.emitter.checkpoint(last.clone());
                     metrics::counter!("sluice_capture_row_events_total", "connector" => self.ctx.name.clone()).increment(rows.len() as u64);
+                    let lag = super::emit::now_micros() / 1_000_000 - i64::from(ts_sec);
+                    metrics::gauge!("sluice_capture_lag_seconds", "connector" => self.ctx.name.clone())
+                        .set(lag.max(0) as f64);
                 }
                 StreamEvent::SchemaChange {
                     ddl, changes, next, ..
