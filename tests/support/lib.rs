@@ -18,6 +18,7 @@
 //! `CARGO_BIN_EXE_sluice` is not set here). Run `cargo build --workspace` before the tests, as
 //! `scripts/test.sh` does; [`paths::sluice_binary`] says so when the binary is missing.
 
+pub mod capture;
 pub mod consumer;
 pub mod http;
 pub mod json_match;

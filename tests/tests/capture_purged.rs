@@ -3,8 +3,8 @@
 //! carries on.
 
 use serde_json::{Value, json};
-use sluice_e2e::{MariaDb, SluiceServer, Tansu, request};
-use std::net::TcpListener;
+use sluice_e2e::capture::CaptureStack;
+use sluice_e2e::request;
 use std::time::{Duration, Instant};
 
 const TOPIC: &str = "purgesrv.p.t";
@@ -35,40 +35,13 @@ fn ids(records: &[Value]) -> Vec<i64> {
 
 #[test]
 fn purged_resume_point_fails_clearly_and_when_needed_resnapshots() {
-    let db = MariaDb::start();
-    db.root("CREATE DATABASE p; CREATE TABLE p.t (id INT PRIMARY KEY); INSERT INTO p.t VALUES (1), (2), (3)");
-    let kafka = Tansu::start();
-    let connect_port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
-    let connect_addr = format!("127.0.0.1:{connect_port}");
-    let mut server = SluiceServer::start(&[
-        "--kafka",
-        &kafka.bootstrap(),
-        "--connect-listen",
-        &connect_addr,
-    ]);
-    let connect = format!("http://{connect_addr}");
-    let mut config = json!({
-        "connector.class": "io.debezium.connector.mysql.MySqlConnector",
-        "database.hostname": "127.0.0.1",
-        "database.port": db.port().to_string(),
-        "database.user": sluice_e2e::mariadb::USER,
-        "database.password": sluice_e2e::mariadb::PASSWORD,
-        "database.server.id": "5501",
-        "topic.prefix": "purgesrv",
-        "database.include.list": "p",
-    });
-    let (status, body) = request(
-        &connect,
-        "POST",
-        "/connectors",
-        Some(&json!({"name": "purge", "config": config})),
+    let mut stack = CaptureStack::start(
+        "CREATE DATABASE p; CREATE TABLE p.t (id INT PRIMARY KEY); INSERT INTO p.t VALUES (1), (2), (3)",
     );
-    assert_eq!(status, 201, "{body}");
-    let snapshot =
-        sluice_e2e::consumer::consume(&kafka.bootstrap(), server.base_url(), &[TOPIC], 3, 60);
+    let mut config = stack.connector_config(5501, "purgesrv", "p");
+    stack.create_connector("purge", &config);
+    let connect = stack.connect.clone();
+    let snapshot = stack.consume(&[TOPIC], 3, 60);
     assert_eq!(ids(&snapshot), [1, 2, 3]);
     let deadline = Instant::now() + Duration::from_secs(30);
     let offset_file = loop {
@@ -81,7 +54,8 @@ fn purged_resume_point_fails_clearly_and_when_needed_resnapshots() {
     };
 
     // Sluice is down while rows are written and the binlog holding its offset is purged.
-    assert!(server.terminate().success());
+    assert!(stack.server.terminate().success());
+    let db = &stack.db;
     db.root("INSERT INTO p.t VALUES (4), (5)");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -97,7 +71,7 @@ fn purged_resume_point_fails_clearly_and_when_needed_resnapshots() {
         std::thread::sleep(Duration::from_millis(300));
     }
 
-    server.restart();
+    stack.server.restart();
     let failed = task_state(&connect, "FAILED");
     let trace = failed["tasks"][0]["trace"].as_str().unwrap_or_default();
     assert!(
@@ -109,7 +83,7 @@ fn purged_resume_point_fails_clearly_and_when_needed_resnapshots() {
     let (status, body) = request(&connect, "PUT", "/connectors/purge/config", Some(&config));
     assert_eq!(status, 200, "{body}");
     task_state(&connect, "RUNNING");
-    let all = sluice_e2e::consumer::consume(&kafka.bootstrap(), server.base_url(), &[TOPIC], 8, 60);
+    let all = stack.consume(&[TOPIC], 8, 60);
     assert_eq!(
         ids(&all),
         [1, 1, 2, 2, 3, 3, 4, 5],

@@ -2,59 +2,30 @@
 //! transaction with captured changes, and every data event carries its transaction block.
 
 use serde_json::json;
-use sluice_e2e::{MariaDb, SluiceServer, Tansu, request};
-use std::net::TcpListener;
+use sluice_e2e::capture::CaptureStack;
+use sluice_e2e::request;
 use std::time::{Duration, Instant};
 
 #[test]
 fn transactions_are_bracketed_and_counted() {
-    let db = MariaDb::start();
-    db.root("CREATE DATABASE x; CREATE TABLE x.a (id INT PRIMARY KEY); CREATE TABLE x.b (id INT PRIMARY KEY)");
-    let kafka = Tansu::start();
-    let connect_addr = format!(
-        "127.0.0.1:{}",
-        TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("free port")
+    let stack = CaptureStack::start(
+        "CREATE DATABASE x; CREATE TABLE x.a (id INT PRIMARY KEY); CREATE TABLE x.b (id INT PRIMARY KEY)",
     );
-    let server = SluiceServer::start(&[
-        "--kafka",
-        &kafka.bootstrap(),
-        "--connect-listen",
-        &connect_addr,
-    ]);
-    let connect = format!("http://{connect_addr}");
-    let config = json!({
-        "connector.class": "io.debezium.connector.mysql.MySqlConnector",
-        "database.hostname": "127.0.0.1",
-        "database.port": db.port().to_string(),
-        "database.user": sluice_e2e::mariadb::USER,
-        "database.password": sluice_e2e::mariadb::PASSWORD,
-        "database.server.id": "5701",
-        "topic.prefix": "txsrv",
-        "database.include.list": "x",
-        "provide.transaction.metadata": "true",
-    });
-    let (status, body) = request(
-        &connect,
-        "POST",
-        "/connectors",
-        Some(&json!({"name": "tx", "config": config})),
-    );
-    assert_eq!(status, 201, "{body}");
+    let mut config = stack.connector_config(5701, "txsrv", "x");
+    config["provide.transaction.metadata"] = json!("true");
+    stack.create_connector("tx", &config);
     let deadline = Instant::now() + Duration::from_secs(60);
-    while request(&connect, "GET", "/connectors/tx/offsets", None).1["offsets"][0]["offset"]
+    while request(&stack.connect, "GET", "/connectors/tx/offsets", None).1["offsets"][0]["offset"]
         .is_null()
     {
         assert!(Instant::now() < deadline, "snapshot did not complete");
         std::thread::sleep(Duration::from_millis(200));
     }
-    db.root("BEGIN; INSERT INTO x.a VALUES (1), (2); INSERT INTO x.b VALUES (1); COMMIT;");
+    stack
+        .db
+        .root("BEGIN; INSERT INTO x.a VALUES (1), (2); INSERT INTO x.b VALUES (1); COMMIT;");
 
-    let bootstrap = kafka.bootstrap();
-    let markers =
-        sluice_e2e::consumer::consume(&bootstrap, server.base_url(), &["txsrv.transaction"], 2, 60);
+    let markers = stack.consume(&["txsrv.transaction"], 2, 60);
     assert_eq!(markers.len(), 2, "{markers:?}");
     let (begin, end) = (&markers[0]["value"], &markers[1]["value"]);
     assert_eq!(begin["status"], "BEGIN");
@@ -66,13 +37,7 @@ fn transactions_are_bracketed_and_counted() {
         end["data_collections"],
         json!([{"data_collection": "x.a", "event_count": 2}, {"data_collection": "x.b", "event_count": 1}])
     );
-    let events = sluice_e2e::consumer::consume(
-        &bootstrap,
-        server.base_url(),
-        &["txsrv.x.a", "txsrv.x.b"],
-        3,
-        60,
-    );
+    let events = stack.consume(&["txsrv.x.a", "txsrv.x.b"], 3, 60);
     let mut orders: Vec<(i64, i64)> = events
         .iter()
         .map(|e| {
