@@ -236,6 +236,25 @@ fn inventory_connector_streams_snapshot_changes_and_registry_gated_ddl() {
         grace.as_ref().map(|a| a["phone"].clone()),
         Some(json!("555-0100"))
     );
+    // The DDL is on the schema change topic `<prefix>`, with the new table definition.
+    let changes = sluice_e2e::consumer::consume(&kafka.bootstrap(), &registry, &[PREFIX], 1, 30);
+    let change = changes
+        .iter()
+        .find(|c| {
+            c["value"]["ddl"]
+                .as_str()
+                .is_some_and(|d| d.contains("phone"))
+        })
+        .expect("schema change record for ADD COLUMN phone");
+    assert_eq!(change["key"]["databaseName"], "inventory");
+    let table_change = &change["value"]["tableChanges"][0];
+    assert_eq!(table_change["type"], "ALTER");
+    assert_eq!(table_change["id"], "\"inventory\".\"customers\"");
+    let columns: Vec<&Value> = table_change["table"]["columns"]
+        .as_array()
+        .map(|c| c.iter().map(|c| &c["name"]).collect())
+        .unwrap_or_default();
+    assert_eq!(columns.last().copied(), Some(&json!("phone")));
     let (_, versions) = request(
         &registry,
         "GET",

@@ -96,7 +96,7 @@ pub fn write_confluent_header(out: &mut Vec<u8>, schema_id: u32) {
     out.extend_from_slice(&schema_id.to_be_bytes());
 }
 
-fn opt_long(out: &mut Vec<u8>, v: Option<i64>) {
+pub(crate) fn opt_long(out: &mut Vec<u8>, v: Option<i64>) {
     match v {
         Some(v) => {
             out.push(2);
@@ -106,7 +106,7 @@ fn opt_long(out: &mut Vec<u8>, v: Option<i64>) {
     }
 }
 
-fn opt_str(out: &mut Vec<u8>, v: Option<&str>) {
+pub(crate) fn opt_str(out: &mut Vec<u8>, v: Option<&str>) {
     match v {
         Some(v) => {
             out.push(2);
@@ -181,7 +181,7 @@ impl TableAvro {
     }
 }
 
-fn write_source(s: &SourceInfo<'_>, connector: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_source(s: &SourceInfo<'_>, connector: &str, out: &mut Vec<u8>) {
     write_bytes(out, s.version.as_bytes());
     write_bytes(out, connector.as_bytes());
     write_bytes(out, s.name.as_bytes());

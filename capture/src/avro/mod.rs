@@ -23,11 +23,13 @@ mod defaults;
 pub mod encode;
 mod mapping;
 pub mod names;
+mod schema_change;
 mod schemas;
 mod source;
 mod temporal;
 
 pub use encode::{ChangeEvent, EncodeError, Op};
 pub use mapping::{FieldKind, FieldPlan, MappingOptions, Nullability};
+pub use schema_change::{SchemaChangeSchemas, TableChangeRecord};
 pub use schemas::{GeneratedSchema, MappingError, SchemaOptions, TableAvro};
 pub use source::{DEBEZIUM_VERSION, SnapshotMarker, SourceInfo, TransactionInfo};

@@ -87,7 +87,7 @@ pub struct TableAvro {
     pub(crate) connector: &'static str,
 }
 
-fn generate(schema: &ConnectSchema) -> Result<GeneratedSchema, MappingError> {
+pub(crate) fn generate(schema: &ConnectSchema) -> Result<GeneratedSchema, MappingError> {
     let json = AvroWriter::top(schema);
     let parsed = ParsedSchema::parse(SchemaType::Avro, &json.to_string(), &[], ParseMode::New)
         .map_err(|e| MappingError {

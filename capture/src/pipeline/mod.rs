@@ -26,6 +26,7 @@ pub mod emit;
 pub mod heartbeat;
 pub mod offset;
 mod run;
+mod schema_topic;
 pub mod schemas;
 mod transaction;
 

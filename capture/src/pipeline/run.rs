@@ -4,6 +4,7 @@
 use super::emit::{Emitter, now_micros};
 use super::heartbeat::Heartbeat;
 use super::offset::SourceOffset;
+use super::schema_topic::SchemaTopic;
 use super::schemas::SchemaGate;
 use crate::avro::{Op, SourceInfo};
 use crate::binlog::{BinlogReader, RowOp, StreamEvent};
@@ -107,6 +108,8 @@ struct Task<'a, R, S> {
     gate: SchemaGate<R>,
     emitter: Emitter<S>,
     server_id: i64,
+    /// The schema change topic, when `include.schema.changes`.
+    schema_topic: Option<SchemaTopic>,
 }
 
 /// The `source` block of a streamed event: binlog time (seconds, as the event header has it),
@@ -158,6 +161,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             config,
             store,
             server_id: 0,
+            schema_topic: None,
         }
     }
 
@@ -316,7 +320,13 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         .await?;
         tracing::info!(connector = %self.ctx.name, position = %start, skip_events = offset.event, "streaming");
         if self.config.include_schema_changes {
-            tracing::warn!(connector = %self.ctx.name, "include.schema.changes: the schema change topic is not written yet; table schema history is kept in Sluice's own store");
+            let connector = match self.config.connector_class {
+                crate::config::ConnectorClass::MySql => "mysql",
+                _ => "mariadb",
+            };
+            self.schema_topic = Some(
+                SchemaTopic::register(&self.gate, &self.config.topic_prefix, connector).await?,
+            );
         }
         if self.config.provide_transaction_metadata {
             let topic = format!("{}.transaction", self.config.topic_prefix);
@@ -432,9 +442,40 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         .set(lag.max(0) as f64);
                 }
                 StreamEvent::SchemaChange {
-                    ddl, changes, next, ..
+                    ddl,
+                    database,
+                    changes,
+                    position,
+                    next,
+                    ts_sec,
                 } => {
                     self.schema_change(&reader, &ddl, &changes, &next).await?;
+                    if let Some(topic) = &self.schema_topic {
+                        let ts_ms = i64::from(ts_sec) * 1000;
+                        let mut source = SourceInfo::new(
+                            &self.config.topic_prefix,
+                            database.as_deref().unwrap_or_default(),
+                            None,
+                        );
+                        source.ts_ms = ts_ms;
+                        source.ts_us = ts_ms * 1000;
+                        source.ts_ns = ts_ms * 1_000_000;
+                        source.server_id = self.server_id;
+                        source.file = &position.file;
+                        source.pos = i64::try_from(position.pos).unwrap_or(i64::MAX);
+                        let filters = &self.config.filters;
+                        topic
+                            .emit(
+                                &mut self.emitter,
+                                reader.catalog(),
+                                |id| filters.table_included(id),
+                                &changes,
+                                database.as_deref(),
+                                &ddl,
+                                &source,
+                            )
+                            .await?;
+                    }
                     if txn.is_none() {
                         last = SourceOffset {
                             file: next.file.clone(),
