@@ -237,7 +237,15 @@ fn inventory_connector_streams_snapshot_changes_and_registry_gated_ddl() {
         Some(json!("555-0100"))
     );
     // The DDL is on the schema change topic `<prefix>`, with the new table definition.
-    let changes = sluice_e2e::consumer::consume(&kafka.bootstrap(), &registry, &[PREFIX], 1, 30);
+    // One CREATE per captured table from the snapshot, then the ALTER.
+    let changes = sluice_e2e::consumer::consume(&kafka.bootstrap(), &registry, &[PREFIX], 8, 30);
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["value"]["tableChanges"][0]["type"] == "CREATE"
+                && c["value"]["tableChanges"][0]["id"] == "\"inventory\".\"customers\""),
+        "{changes:#?}"
+    );
     let change = changes
         .iter()
         .find(|c| {

@@ -127,7 +127,7 @@ impl SchemaChangeSchemas {
         source: &SourceInfo<'_>,
         ts_ms: i64,
         database: Option<&str>,
-        ddl: &str,
+        ddl: Option<&str>,
         changes: &[TableChangeRecord<'_>],
         out: &mut Vec<u8>,
     ) {
@@ -135,7 +135,7 @@ impl SchemaChangeSchemas {
         write_long(out, ts_ms);
         opt_str(out, database);
         opt_str(out, None);
-        opt_str(out, Some(ddl));
+        opt_str(out, ddl);
         if !changes.is_empty() {
             write_long(out, changes.len() as i64);
             for c in changes {
@@ -321,7 +321,7 @@ mod tests {
             &source,
             1,
             Some("inv"),
-            "CREATE TABLE t (id INT PRIMARY KEY)",
+            Some("CREATE TABLE t (id INT PRIMARY KEY)"),
             &[TableChangeRecord {
                 kind: "CREATE",
                 id: "\"inv\".\"t\"".into(),

@@ -170,6 +170,15 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         let server = crate::mysql::check_server(&mut conn).await?;
         self.server_id = i64::from(server.server_id);
 
+        if self.config.include_schema_changes {
+            let connector = match self.config.connector_class {
+                crate::config::ConnectorClass::MySql => "mysql",
+                _ => "mariadb",
+            };
+            self.schema_topic = Some(
+                SchemaTopic::register(&self.gate, &self.config.topic_prefix, connector).await?,
+            );
+        }
         let mut committed: Option<SourceOffset> = self
             .store
             .offset(&self.ctx.name)
@@ -259,6 +268,30 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             .record_tables(&self.ctx.name, &versions)
             .await
             .map_err(store_error)?;
+        if let Some(topic) = &self.schema_topic {
+            let ts_ms = now_micros() / 1000;
+            for v in &versions {
+                let Some(model) = &v.model else { continue };
+                let mut source =
+                    SourceInfo::new(&self.config.topic_prefix, &v.database, Some(&v.table));
+                source.ts_ms = ts_ms;
+                source.snapshot = crate::avro::SnapshotMarker::True;
+                source.server_id = self.server_id;
+                source.file = &outcome.position.file;
+                source.pos = i64::try_from(outcome.position.pos).unwrap_or(i64::MAX);
+                topic
+                    .emit(
+                        &mut self.emitter,
+                        &outcome.catalog,
+                        |_| true,
+                        &[TableChange::Created(model.id.clone())],
+                        Some(&v.database),
+                        None,
+                        &source,
+                    )
+                    .await?;
+            }
+        }
         let mut offset = SourceOffset::at(&outcome.position);
         offset.gtid = outcome.gtid.clone();
         self.emitter.checkpoint(offset.clone());
@@ -319,15 +352,6 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         )
         .await?;
         tracing::info!(connector = %self.ctx.name, position = %start, skip_events = offset.event, "streaming");
-        if self.config.include_schema_changes {
-            let connector = match self.config.connector_class {
-                crate::config::ConnectorClass::MySql => "mysql",
-                _ => "mariadb",
-            };
-            self.schema_topic = Some(
-                SchemaTopic::register(&self.gate, &self.config.topic_prefix, connector).await?,
-            );
-        }
         if self.config.provide_transaction_metadata {
             let topic = format!("{}.transaction", self.config.topic_prefix);
             let key_id = self
@@ -471,7 +495,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                                 |id| filters.table_included(id),
                                 &changes,
                                 database.as_deref(),
-                                &ddl,
+                                Some(&ddl),
                                 &source,
                             )
                             .await?;

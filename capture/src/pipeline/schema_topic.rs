@@ -57,7 +57,7 @@ impl SchemaTopic {
         included: impl Fn(&TableId) -> bool,
         changes: &[TableChange],
         database: Option<&str>,
-        ddl: &str,
+        ddl: Option<&str>,
         source: &SourceInfo<'_>,
     ) -> Result<(), CaptureError> {
         let mut records = Vec::new();
