@@ -70,11 +70,14 @@ async fn main() -> Result<(), Error> {
             if sink == "discard" {
                 let sink = Arc::new(DiscardSink::default());
                 let probe = Arc::clone(&sink);
+                let bytes = Arc::clone(&sink);
                 bench
                     .run(Arc::new(move || Ok(Arc::clone(&sink))), move || {
                         probe.acked_through().unwrap_or(0)
                     })
-                    .await
+                    .await?;
+                println!("  discard_sink_bytes={}", bytes.bytes());
+                Ok(())
             } else {
                 let sink = Arc::new(KafkaSink::connect(&KafkaSettings::new(sink))?);
                 let probe = Arc::clone(&sink);
