@@ -34,6 +34,8 @@ pub struct Emitter<S> {
     committed: Option<SourceOffset>,
     last_commit: Instant,
     key: Vec<u8>,
+    /// Second key buffer, for detecting key changes on updates.
+    scratch: Vec<u8>,
     value: Vec<u8>,
     tombstones: bool,
     /// Topics known to exist.
@@ -62,6 +64,7 @@ impl<S: RecordSink> Emitter<S> {
             committed: None,
             last_commit: Instant::now(),
             key: Vec::with_capacity(256),
+            scratch: Vec::with_capacity(256),
             value: Vec::with_capacity(4096),
             tombstones,
             topics: HashSet::new(),
@@ -84,11 +87,17 @@ impl<S: RecordSink> Emitter<S> {
             && let (Some(b), Some(a)) = (before, after)
             && table.key_id.is_some()
         {
-            let mut old_key = Vec::new();
-            let mut new_key = Vec::new();
+            // Compare the encoded keys in the reusable buffers (no allocation per update).
+            let mut old_key = std::mem::take(&mut self.scratch);
+            let mut new_key = std::mem::take(&mut self.key);
+            old_key.clear();
+            new_key.clear();
             encode_key(table, b, &mut old_key)?;
             encode_key(table, a, &mut new_key)?;
-            if old_key != new_key {
+            let changed = old_key != new_key;
+            self.scratch = old_key;
+            self.key = new_key;
+            if changed {
                 self.one(table, Op::Delete, Some(b), None, source).await?;
                 return self.one(table, Op::Create, None, Some(a), source).await;
             }
