@@ -5,7 +5,7 @@
 //! item and `unevaluatedItems` is absent or empty; *partially open* when an `additionalItems`
 //! schema (or, with `additionalItems` absent, an `unevaluatedItems` schema) covers extra items.
 
-use super::object::unevaluated;
+use super::object::{additional, unevaluated};
 use super::string::bound;
 use super::{At, DifferenceType as T, Frame, Walk};
 use crate::CompatError;
@@ -59,29 +59,19 @@ pub(super) fn compare(
     frame.leave(mark);
     outcome?;
     compare_positional(walk, frame, (os, &original), (us, &update))?;
-    let mark = frame.enter("additionalItems");
-    let outcome = if original.permits_additional != update.permits_additional {
-        frame.add(if original.permits_additional {
-            T::AdditionalItemsRemoved
-        } else {
-            T::AdditionalItemsAdded
-        });
-        Ok(())
-    } else {
-        match (original.additional, update.additional) {
-            (None, Some(_)) => {
-                frame.add(T::AdditionalItemsNarrowed);
-                Ok(())
-            }
-            (Some(_), None) => {
-                frame.add(T::AdditionalItemsExtended);
-                Ok(())
-            }
-            (was, is) => walk.compare(frame, was.map(|id| At(os, id)), is.map(|id| At(us, id))),
-        }
-    };
-    frame.leave(mark);
-    outcome?;
+    additional(
+        walk,
+        frame,
+        "additionalItems",
+        (os, original.permits_additional, original.additional),
+        (us, update.permits_additional, update.additional),
+        [
+            T::AdditionalItemsAdded,
+            T::AdditionalItemsRemoved,
+            T::AdditionalItemsExtended,
+            T::AdditionalItemsNarrowed,
+        ],
+    )?;
     unevaluated(
         walk,
         frame,

@@ -72,7 +72,19 @@ pub(super) fn compare(
     compare_required(walk, frame, &original, &update, u.0, &joined);
     compare_properties(walk, frame, (o.0, &original), (u.0, &update), &joined)?;
     compare_dependencies(walk, frame, (o.0, &original), (u.0, &update))?;
-    compare_additional(walk, frame, (o.0, &original), (u.0, &update))?;
+    additional(
+        walk,
+        frame,
+        "additionalProperties",
+        (o.0, original.permits_additional, original.additional),
+        (u.0, update.permits_additional, update.additional),
+        [
+            T::AdditionalPropertiesAdded,
+            T::AdditionalPropertiesRemoved,
+            T::AdditionalPropertiesExtended,
+            T::AdditionalPropertiesNarrowed,
+        ],
+    )?;
     compare_unevaluated(walk, frame, (o.0, &original), (u.0, &update))?;
     super::string::bound(
         frame,
@@ -339,28 +351,28 @@ fn compare_dependencies(
     Ok(())
 }
 
-fn compare_additional(
+/// `additionalProperties`/`additionalItems`: switching it between allowed and forbidden adds or
+/// removes it; a schema appearing narrows, disappearing extends; two schemas are compared.
+pub(super) fn additional(
     walk: &mut Walk<'_>,
     frame: &mut Frame,
-    (os, original): (u8, &ObjectRules),
-    (us, update): (u8, &ObjectRules),
+    keyword: &str,
+    (os, was_permitted, was): (u8, bool, Option<NodeId>),
+    (us, is_permitted, is): (u8, bool, Option<NodeId>),
+    [added, removed, extended, narrowed]: [T; 4],
 ) -> Result<(), CompatError> {
-    let mark = frame.enter("additionalProperties");
-    let outcome = if original.permits_additional != update.permits_additional {
-        frame.add(if update.permits_additional {
-            T::AdditionalPropertiesAdded
-        } else {
-            T::AdditionalPropertiesRemoved
-        });
+    let mark = frame.enter(keyword);
+    let outcome = if was_permitted != is_permitted {
+        frame.add(if is_permitted { added } else { removed });
         Ok(())
     } else {
-        match (original.additional, update.additional) {
+        match (was, is) {
             (None, Some(_)) => {
-                frame.add(T::AdditionalPropertiesNarrowed);
+                frame.add(narrowed);
                 Ok(())
             }
             (Some(_), None) => {
-                frame.add(T::AdditionalPropertiesExtended);
+                frame.add(extended);
                 Ok(())
             }
             (was, is) => walk.compare(frame, was.map(|id| At(os, id)), is.map(|id| At(us, id))),
