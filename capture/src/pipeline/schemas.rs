@@ -16,6 +16,12 @@ use sluice_proto::rest::RegisterSchemaRequest;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// Why a registration did not give an id.
+enum Failure {
+    Unavailable(CaptureError),
+    Refused(String),
+}
+
 /// A table ready to encode: its Avro mapping and registered schema ids.
 #[derive(Debug)]
 pub struct PreparedTable {
@@ -107,22 +113,14 @@ impl<R: RegistryClient> SchemaGate<R> {
         Ok(prepared)
     }
 
-    /// Registers a schema that belongs to no table (heartbeats) and returns its id.
+    /// Registers a schema that belongs to no table (heartbeats, transactions, schema changes)
+    /// and returns its id.
     pub async fn register_schema(&self, subject: &str, schema: &str) -> Result<u32, CaptureError> {
-        let request = RegisterSchemaRequest {
-            schema: Some(schema.to_owned()),
-            schema_type: Some("AVRO".to_owned()),
-            ..RegisterSchemaRequest::default()
-        };
-        let id = self
-            .registry
-            .register(subject, &request)
-            .await
-            .map_err(|e| {
-                CaptureError::Definite(format!("schema registry refused {subject}: {e}"))
-            })?;
-        u32::try_from(id).map_err(|_| {
-            CaptureError::Definite(format!("schema id {id} does not fit the wire format"))
+        self.submit(subject, schema).await.map_err(|f| match f {
+            Failure::Unavailable(e) => e,
+            Failure::Refused(reason) => {
+                CaptureError::Definite(format!("schema registry refused {subject}: {reason}"))
+            }
         })
     }
 
@@ -138,16 +136,24 @@ impl<R: RegistryClient> SchemaGate<R> {
         kind: &'static str,
         schema: &str,
     ) -> Result<u32, CaptureError> {
+        self.submit(subject, schema).await.map_err(|f| match f {
+            Failure::Unavailable(e) => e,
+            Failure::Refused(reason) => CaptureError::SchemaRejected {
+                table: table.clone(),
+                subject: subject.to_owned(),
+                kind,
+                reason,
+            },
+        })
+    }
+
+    /// Registers an Avro schema: a registry that cannot answer (5xx, unreachable) is a transient
+    /// failure; one that refuses (4xx: incompatible, invalid) is the caller's to word.
+    async fn submit(&self, subject: &str, schema: &str) -> Result<u32, Failure> {
         let request = RegisterSchemaRequest {
             schema: Some(schema.to_owned()),
             schema_type: Some("AVRO".to_owned()),
             ..RegisterSchemaRequest::default()
-        };
-        let rejected = |reason: String| CaptureError::SchemaRejected {
-            table: table.clone(),
-            subject: subject.to_owned(),
-            kind,
-            reason,
         };
         let id = self
             .registry
@@ -155,15 +161,15 @@ impl<R: RegistryClient> SchemaGate<R> {
             .await
             .map_err(|e| {
                 if e.status() >= 500 {
-                    CaptureError::Transient(format!(
+                    Failure::Unavailable(CaptureError::Transient(format!(
                         "schema registry unavailable for {subject}: {e}"
-                    ))
+                    )))
                 } else {
-                    rejected(e.to_string())
+                    Failure::Refused(e.to_string())
                 }
             })?;
         u32::try_from(id)
-            .map_err(|_| rejected(format!("schema id {id} does not fit the wire format")))
+            .map_err(|_| Failure::Refused(format!("schema id {id} does not fit the wire format")))
     }
 }
 
