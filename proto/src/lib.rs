@@ -10,6 +10,8 @@
 //! - [`rest`]: request and response bodies of the Confluent REST API, field for field.
 //! - [`error`]: [`RegistryError`], the one place where a failure becomes a Confluent
 //!   `error_code`, HTTP status and message.
+//! - [`export`]: [`export::RegistryExport`], a registry's subjects, versions and levels as one
+//!   JSON file (`sluice registry export`), for offline checks.
 //! - [`client`]: the [`RegistryClient`] trait through which capture and the gate talk to a
 //!   registry, in process or over HTTP.
 //!
@@ -18,6 +20,7 @@
 
 pub mod client;
 pub mod error;
+pub mod export;
 pub mod framing;
 pub mod rest;
 pub mod schema;

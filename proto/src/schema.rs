@@ -93,6 +93,16 @@ impl CompatibilityLevel {
         )
     }
 
+    /// The same rule applied to one version (`FULL_TRANSITIVE` → `FULL`).
+    pub const fn base(self) -> Self {
+        match self {
+            Self::BackwardTransitive => Self::Backward,
+            Self::ForwardTransitive => Self::Forward,
+            Self::FullTransitive => Self::Full,
+            other => other,
+        }
+    }
+
     /// Whether every live version is checked rather than only the latest.
     pub const fn is_transitive(self) -> bool {
         matches!(

@@ -24,7 +24,7 @@ mod parser;
 mod split;
 mod statement;
 
-pub use split::split_statements;
+pub use split::{split_statements, statement_spans};
 pub use statement::{
     AlterSpec, ColumnDef, ColumnPosition, CreateTable, DdlStatement, KeyDef, KeyKind, SetVariable,
     TableOptions, VariableScope,

@@ -105,17 +105,24 @@ pub(crate) fn statement_ranges(toks: &[Token]) -> Vec<Range<usize>> {
 /// Split `sql` into statement texts (trimmed, without the `;`), leaving out empty ones.
 /// Text that does not tokenize is returned whole, so the parser reports the error.
 pub fn split_statements(sql: &str) -> Vec<&str> {
+    statement_spans(sql).into_iter().map(|r| &sql[r]).collect()
+}
+
+/// Byte ranges of the statements in `sql`, as [`split_statements`] cuts them: each starts at
+/// its first token (or an executable comment opening before it) and ends after its last token
+/// (or that comment's close), so `sql[..range.start]` tells the statement's line.
+pub fn statement_spans(sql: &str) -> Vec<Range<usize>> {
     let Ok(toks) = super::lexer::tokenize(sql) else {
-        return if sql.trim().is_empty() {
-            Vec::new()
-        } else {
-            vec![sql.trim()]
-        };
+        let start = sql.len() - sql.trim_start().len();
+        let end = sql.trim_end().len();
+        let mut whole = Vec::new();
+        if start < end {
+            whole.push(start..end);
+        }
+        return whole;
     };
     let mut out = Vec::new();
     for r in statement_ranges(&toks) {
-        // From the first token (or an executable comment opening before it) to the last token
-        // (or the executable comment's close after it).
         let gap_start = if r.start == 0 {
             0
         } else {
@@ -130,9 +137,8 @@ pub fn split_statements(sql: &str) -> Vec<&str> {
         let last = toks[r.end - 1].end;
         let gap_end = toks.get(r.end).map_or(sql.len(), |t| t.start);
         let end = sql[last..gap_end].find("*/").map_or(last, |i| last + i + 2);
-        let text = sql[begin..end].trim();
-        if !text.is_empty() {
-            out.push(text);
+        if begin < end && !sql[begin..end].trim().is_empty() {
+            out.push(begin..end);
         }
     }
     out
@@ -152,5 +158,14 @@ mod tests {
         assert!(parts[1].starts_with("CREATE PROCEDURE") && parts[1].ends_with("END"));
         assert_eq!(parts[2], "/*!40101 SET NAMES utf8 */");
         assert_eq!(parts[3], "SELECT 2");
+    }
+
+    #[test]
+    fn spans_point_at_each_statement_in_the_text() {
+        let sql = "-- first\nALTER TABLE a ADD x INT;\n\n  DROP TABLE b ;";
+        let spans = super::statement_spans(sql);
+        let texts: Vec<&str> = spans.iter().map(|r| &sql[r.clone()]).collect();
+        assert_eq!(texts, ["ALTER TABLE a ADD x INT", "DROP TABLE b"]);
+        assert_eq!(sql[..spans[1].start].matches('\n').count(), 3);
     }
 }

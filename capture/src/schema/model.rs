@@ -120,6 +120,84 @@ impl DataType {
     }
 }
 
+/// The type as MySQL writes it in `SHOW CREATE TABLE` (without charset and display width).
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unsigned = |u: bool| if u { " UNSIGNED" } else { "" };
+        let lob = |size: LobSize, base: &str| -> String {
+            let prefix = match size {
+                LobSize::Tiny => "TINY",
+                LobSize::Normal => "",
+                LobSize::Medium => "MEDIUM",
+                LobSize::Long => "LONG",
+            };
+            format!("{prefix}{base}")
+        };
+        let list = |symbols: &[String]| {
+            symbols
+                .iter()
+                .map(|s| format!("'{}'", s.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        match self {
+            Self::Boolean => f.write_str("BOOLEAN"),
+            Self::Bit(n) => write!(f, "BIT({n})"),
+            Self::TinyInt { unsigned: u, width } => match width {
+                Some(w) => write!(f, "TINYINT({w}){}", unsigned(*u)),
+                None => write!(f, "TINYINT{}", unsigned(*u)),
+            },
+            Self::SmallInt { unsigned: u } => write!(f, "SMALLINT{}", unsigned(*u)),
+            Self::MediumInt { unsigned: u } => write!(f, "MEDIUMINT{}", unsigned(*u)),
+            Self::Int { unsigned: u } => write!(f, "INT{}", unsigned(*u)),
+            Self::BigInt { unsigned: u } => write!(f, "BIGINT{}", unsigned(*u)),
+            Self::Float {
+                precision,
+                scale,
+                unsigned: u,
+            } => match (precision, scale) {
+                (Some(p), Some(s)) => write!(f, "FLOAT({p},{s}){}", unsigned(*u)),
+                (Some(p), None) => write!(f, "FLOAT({p}){}", unsigned(*u)),
+                _ => write!(f, "FLOAT{}", unsigned(*u)),
+            },
+            Self::Double { unsigned: u } => write!(f, "DOUBLE{}", unsigned(*u)),
+            Self::Decimal {
+                precision,
+                scale,
+                unsigned: u,
+            } => write!(f, "DECIMAL({precision},{scale}){}", unsigned(*u)),
+            Self::Char(n) => write!(f, "CHAR({n})"),
+            Self::VarChar(n) => write!(f, "VARCHAR({n})"),
+            Self::Text(size) => f.write_str(&lob(*size, "TEXT")),
+            Self::Binary(n) => write!(f, "BINARY({n})"),
+            Self::VarBinary(n) => write!(f, "VARBINARY({n})"),
+            Self::Blob(size) => f.write_str(&lob(*size, "BLOB")),
+            Self::Json => f.write_str("JSON"),
+            Self::Enum(symbols) => write!(f, "ENUM({})", list(symbols)),
+            Self::Set(symbols) => write!(f, "SET({})", list(symbols)),
+            Self::Year => f.write_str("YEAR"),
+            Self::Date => f.write_str("DATE"),
+            Self::Time(0) => f.write_str("TIME"),
+            Self::Time(p) => write!(f, "TIME({p})"),
+            Self::DateTime(0) => f.write_str("DATETIME"),
+            Self::DateTime(p) => write!(f, "DATETIME({p})"),
+            Self::Timestamp(0) => f.write_str("TIMESTAMP"),
+            Self::Timestamp(p) => write!(f, "TIMESTAMP({p})"),
+            Self::Geometry(kind) => f.write_str(match kind {
+                GeometryKind::Geometry => "GEOMETRY",
+                GeometryKind::Point => "POINT",
+                GeometryKind::LineString => "LINESTRING",
+                GeometryKind::Polygon => "POLYGON",
+                GeometryKind::MultiPoint => "MULTIPOINT",
+                GeometryKind::MultiLineString => "MULTILINESTRING",
+                GeometryKind::MultiPolygon => "MULTIPOLYGON",
+                GeometryKind::GeometryCollection => "GEOMETRYCOLLECTION",
+            }),
+            Self::Vector(n) => write!(f, "VECTOR({n})"),
+        }
+    }
+}
+
 /// A column default as written in DDL.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ColumnDefault {

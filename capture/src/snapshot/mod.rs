@@ -199,3 +199,22 @@ async fn run_on(
         rows: sent,
     })
 }
+
+/// The definitions of the tables `config` captures, as the server at `url`
+/// (`mysql://user:password@host:port`) has them now: the model a schema check
+/// (`sluice gate --from`) starts from. Reads metadata only, takes no lock.
+pub async fn read_current_catalog(
+    url: &str,
+    config: &ConnectorConfig,
+) -> Result<Catalog, CaptureError> {
+    let opts = mysql_async::Opts::from_url(url)
+        .map_err(|e| CaptureError::Definite(format!("invalid MySQL URL: {e}")))?;
+    let opts = mysql_async::OptsBuilder::from_opts(opts)
+        .prefer_socket(false)
+        .init(vec!["SET NAMES utf8mb4"]);
+    let mut conn = mysql_async::Conn::new(opts).await?;
+    let (databases, tables) = schema::list(&mut conn, config).await?;
+    let catalog = schema::read(&mut conn, &databases, &tables).await;
+    let _ = conn.disconnect().await;
+    catalog
+}

@@ -7,10 +7,12 @@
 
 use super::RegistryClient;
 use crate::error::{ErrorBody, RegistryError};
+use crate::export::{RegistryExport, SubjectExport};
 use crate::rest::{
-    CompatibilityCheckResponse, RegisterSchemaRequest, RegisterSchemaResponse, SchemaById,
+    CompatibilityCheckResponse, Config, RegisterSchemaRequest, RegisterSchemaResponse, SchemaById,
     SubjectSchema,
 };
+use crate::schema::CompatibilityLevel;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -117,6 +119,90 @@ fn encode(segment: &str) -> String {
         }
     }
     out
+}
+
+/// Reads of a subject's history, for the gate and `sluice registry export`.
+impl HttpRegistryClient {
+    /// Every live subject (`GET /subjects`).
+    pub async fn subjects(&self) -> Result<Vec<String>, RegistryError> {
+        self.call::<(), _>(reqwest::Method::GET, "/subjects", None)
+            .await
+    }
+
+    /// The global compatibility level (`GET /config`).
+    pub async fn global_level(&self) -> Result<Option<CompatibilityLevel>, RegistryError> {
+        let config: Config = self
+            .call::<(), _>(reqwest::Method::GET, "/config", None)
+            .await?;
+        parse_level(config.compatibility_level.as_deref())
+    }
+
+    /// `subject`'s live versions (oldest first) and own level; `None` when the registry has no
+    /// such subject.
+    pub async fn subject_export(
+        &self,
+        subject: &str,
+    ) -> Result<Option<SubjectExport>, RegistryError> {
+        let path = format!("/subjects/{}/versions", encode(subject));
+        let numbers: Vec<i32> = match self.call::<(), _>(reqwest::Method::GET, &path, None).await {
+            Ok(v) => v,
+            Err(e) if e.status() == 404 => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let mut versions = Vec::with_capacity(numbers.len());
+        for n in numbers {
+            let path = format!("/subjects/{}/versions/{n}", encode(subject));
+            match self.call::<(), _>(reqwest::Method::GET, &path, None).await {
+                Ok(v) => versions.push(v),
+                // Deleted between the two requests.
+                Err(e) if e.status() == 404 => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let path = format!("/config/{}", encode(subject));
+        let compatibility_level = match self
+            .call::<(), Config>(reqwest::Method::GET, &path, None)
+            .await
+        {
+            Ok(c) => parse_level(c.compatibility_level.as_deref())?,
+            // 40401 (older Confluent) or 40408: no subject-level config.
+            Err(e) if e.status() == 404 => None,
+            Err(e) => return Err(e),
+        };
+        Ok(Some(SubjectExport {
+            subject: subject.to_owned(),
+            compatibility_level,
+            versions,
+        }))
+    }
+
+    /// The global level and every subject `include` accepts, with their versions.
+    pub async fn export(
+        &self,
+        include: impl Fn(&str) -> bool,
+    ) -> Result<RegistryExport, RegistryError> {
+        let mut export = RegistryExport::new(self.global_level().await?);
+        let mut subjects = self.subjects().await?;
+        subjects.sort();
+        for subject in subjects.iter().filter(|s| include(s)) {
+            if let Some(s) = self.subject_export(subject).await? {
+                export.subjects.push(s);
+            }
+        }
+        Ok(export)
+    }
+}
+
+fn parse_level(level: Option<&str>) -> Result<Option<CompatibilityLevel>, RegistryError> {
+    level
+        .map(|l| {
+            l.parse().map_err(|_| RegistryError::Remote {
+                status: 502,
+                error_code: 50005,
+                message: format!("the registry answered an unknown compatibility level {l:?}"),
+            })
+        })
+        .transpose()
 }
 
 impl RegistryClient for HttpRegistryClient {
