@@ -16,6 +16,127 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Run the schema registry (Confluent-compatible REST API).
     Serve(ServeArgs),
+    /// Check DDL migrations against the registry before they reach production (exit 0: all
+    /// compatible, 1: an incompatible change, 2: could not judge).
+    Gate(GateArgs),
+    /// Work with a registry: `sluice registry export > registry.json`.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RegistryCommand {
+    /// Print every subject's versions and compatibility levels as JSON, for
+    /// `sluice gate --registry-file` in CI with no network.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RegistryAccess {
+    /// Schema registry URL(s), comma-separated (Confluent-compatible, e.g. Sluice's own).
+    #[arg(long, env = "SLUICE_REGISTRY_URL", value_delimiter = ',')]
+    pub(crate) registry: Vec<String>,
+
+    /// `user:password` for HTTP Basic authentication to the registry.
+    #[arg(long, env = "SLUICE_REGISTRY_USER_INFO", hide_env_values = true)]
+    pub(crate) registry_user_info: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    #[command(flatten)]
+    pub(crate) access: RegistryAccess,
+
+    /// Export only subjects starting with this text (e.g. the connector's `topic.prefix.`).
+    #[arg(long)]
+    pub(crate) subject_prefix: Option<String>,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Report formats of `sluice gate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum GateFormat {
+    Text,
+    Json,
+    Junit,
+    Github,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Colour {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GateArgs {
+    /// Migration files or directories (their `*.sql` files), applied in name order.
+    #[arg(required = true, value_name = "MIGRATION")]
+    pub(crate) migrations: Vec<PathBuf>,
+
+    /// Current schema from a live database: `mysql://user:password@host:port`.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["from_dump", "from_registry"])]
+    pub(crate) from: Option<String>,
+
+    /// Current schema from a dump (`mysqldump --no-data`, or CREATE TABLE statements).
+    #[arg(long, value_name = "FILE", conflicts_with = "from_registry")]
+    pub(crate) from_dump: Option<PathBuf>,
+
+    /// Current schema rebuilt from the registry's latest schemas for the connector's topics.
+    #[arg(long)]
+    pub(crate) from_registry: bool,
+
+    #[command(flatten)]
+    pub(crate) access: RegistryAccess,
+
+    /// Offline registry: a file written by `sluice registry export`.
+    #[arg(long, value_name = "FILE", conflicts_with = "registry")]
+    pub(crate) registry_file: Option<PathBuf>,
+
+    /// Connector configuration (the JSON posted to /connectors): topic prefix, included
+    /// tables and columns, type handling modes.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) connector: Option<PathBuf>,
+
+    /// `topic.prefix` when no --connector is given.
+    #[arg(long, conflicts_with = "connector")]
+    pub(crate) topic_prefix: Option<String>,
+
+    /// Database of unqualified table names in migrations and dumps.
+    #[arg(long)]
+    pub(crate) database: Option<String>,
+
+    /// Judge every subject under this level instead of the registry's.
+    #[arg(long, value_parser = parse_level)]
+    pub(crate) level: Option<sluice_proto::CompatibilityLevel>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub(crate) format: GateFormat,
+
+    /// Show the old and new Avro schema of every change as a diff (text format).
+    #[arg(long)]
+    pub(crate) explain: bool,
+
+    /// Changes that break consumers though the registry accepts them (DECIMAL scale, ENUM
+    /// symbols, narrowing, primary key) are errors, not warnings.
+    #[arg(long)]
+    pub(crate) strict: bool,
+
+    /// Colour text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(crate) color: Colour,
+}
+
+fn parse_level(s: &str) -> Result<sluice_proto::CompatibilityLevel, String> {
+    s.parse().map_err(|()| {
+        format!("unknown compatibility level {s:?}; expected NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE")
+    })
 }
 
 #[derive(Debug, Args)]

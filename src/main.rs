@@ -2,6 +2,7 @@
 
 mod cli;
 mod connect;
+mod gate;
 mod registry_client;
 mod serve;
 
@@ -23,10 +24,13 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             cli::Command::Serve(args) => serve::run(args).await,
+            cli::Command::Gate(args) => return Ok(gate::run(args).await),
+            cli::Command::Registry(cli::RegistryCommand::Export(args)) => gate::export(args).await,
         }
+        .map(|()| std::process::ExitCode::SUCCESS)
     });
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("error: {e:#}");

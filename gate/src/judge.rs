@@ -8,8 +8,9 @@
 //! as a point where rows may be written, as they are in production between migrations:
 //! capture registers a table's schemas before the first row written with them.
 //!
-//! A compatible schema is then registered in the simulation, so later statements are checked
-//! against it (a transitive level sees the whole chain). A table that exists in the model but
+//! Every judged schema is then registered in the simulation, so later statements are checked
+//! against it (a transitive level sees the whole chain); an incompatible one too, as after the
+//! operator let it through, so each incompatibility is reported once, where it is caused. A table that exists in the model but
 //! has no subject yet is assumed registered with its current schema first, as capture would do
 //! at its snapshot.
 
@@ -432,6 +433,15 @@ impl Judge<'_> {
             check.old_schema = Some(v.text.clone());
             check.reasons = explain::reasons(level, &v.text, new, before, after, stmt);
         }
+        // Later statements are judged as after the operator let this one through (relaxed the
+        // level, as capture's restart then registers it), so each incompatibility is reported
+        // once, at the statement that causes it.
+        let number = versions.last().map_or(1, |v| v.number + 1);
+        versions.push(Version {
+            number,
+            schema: parsed,
+            text: new_text,
+        });
         if check.reasons.is_empty() {
             check.reasons.push(Reason {
                 column: None,

@@ -1,0 +1,1 @@
+ALTER TABLE customers MODIFY status ENUM('new','active') NOT NULL DEFAULT 'new';

@@ -1,0 +1,1 @@
+ALTER TABLE orders MODIFY id INT NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE orders DROP PRIMARY KEY, ADD PRIMARY KEY (id, customer_id);

@@ -1,0 +1,1 @@
+ALTER TABLE customers CHANGE nickname display_name VARCHAR(40) NULL;

@@ -1,0 +1,2 @@
+ALTER TABLE customers ADD COLUMN phone VARCHAR(20) NULL;
+ALTER TABLE customers ADD COLUMN (((;
