@@ -9,6 +9,8 @@
 //!   one deliberate difference for Avro `schema` strings).
 //! * [`MariaDb`] runs a private `mariadbd` with ROW binlog ([`mariadb`]); [`Tansu`] a Kafka-protocol
 //!   broker ([`tansu`]).
+//! * [`gate::sluice`] runs a one-shot command (`sluice gate`, `sluice registry export`) and
+//!   returns its exit code and output.
 //! * [`paths`] finds the workspace root, the built binary, `../shared` and the Python venv;
 //!   [`postgres_url`] finds a PostgreSQL server for the storage tests ([`postgres`]).
 //!
@@ -20,6 +22,7 @@
 
 pub mod capture;
 pub mod consumer;
+pub mod gate;
 pub mod http;
 pub mod json_match;
 pub mod mariadb;
