@@ -39,12 +39,18 @@ impl MigrationFile {
     /// The statements of the up migration, in order.
     pub fn statements(&self) -> Vec<Statement<'_>> {
         let up = up_part(&self.text);
+        // Lines counted from one statement to the next: linear in the file's length.
+        let (mut line, mut counted) = (1, 0);
         ddl::statement_spans(up)
             .into_iter()
-            .map(|r| Statement {
-                file: &self.path,
-                line: line_of(up, r.start),
-                text: &up[r],
+            .map(|r| {
+                line += line_of(&up[counted..r.start], r.start - counted) - 1;
+                counted = r.start;
+                Statement {
+                    file: &self.path,
+                    line,
+                    text: &up[r],
+                }
             })
             .collect()
     }

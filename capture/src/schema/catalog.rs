@@ -137,11 +137,30 @@ impl Catalog {
         stmt: &DdlStatement,
         current_db: Option<&str>,
     ) -> Result<Vec<TableChange>, SchemaError> {
+        if let DdlStatement::RenameTable { renames } = stmt
+            && renames.len() > 1
+        {
+            // A later rename may fail after earlier ones are applied: work on a copy.
+            let mut next = self.clone();
+            let changes = next.apply_in_place(stmt, current_db)?;
+            *self = next;
+            return Ok(changes);
+        }
+        self.apply_in_place(stmt, current_db)
+    }
+
+    /// [`Catalog::apply`] for statements that fail before they change anything (every one but
+    /// a multi-table rename), without copying the catalog: a dump of thousands of tables is
+    /// applied in linear time.
+    fn apply_in_place(
+        &mut self,
+        stmt: &DdlStatement,
+        current_db: Option<&str>,
+    ) -> Result<Vec<TableChange>, SchemaError> {
         let resolve = |id: &TableId| match (id.database.is_empty(), current_db) {
             (true, Some(db)) => TableId::new(db, id.table.clone()),
             _ => id.clone(),
         };
-        let mut next = self.clone();
         let changes = match stmt {
             DdlStatement::CreateTable(c) => {
                 let id = resolve(&c.table);
@@ -150,7 +169,7 @@ impl Catalog {
                 }
                 let db_charset = self.default_charset(&id.database);
                 let (table, keys) = super::build::create_table(id.clone(), c, db_charset)?;
-                next.put(table, keys);
+                self.put(table, keys);
                 if c.as_select {
                     vec![TableChange::Reload(id)]
                 } else {
@@ -172,7 +191,7 @@ impl Catalog {
                     .clone();
                 let keys = self.keys_of(&like);
                 t.id = id.clone();
-                next.put(t, keys);
+                self.put(t, keys);
                 vec![TableChange::Created(id)]
             }
             DdlStatement::AlterTable { table, specs } => {
@@ -191,10 +210,10 @@ impl Catalog {
                     || t2.comment != t.comment;
                 match new_id {
                     Some(to) if to != id => {
-                        next.remove(&id);
+                        self.remove(&id);
                         let mut t2 = t2;
                         t2.id = to.clone();
-                        next.put(t2, k2);
+                        self.put(t2, k2);
                         changes.push(TableChange::Renamed {
                             from: id,
                             to: to.clone(),
@@ -204,7 +223,7 @@ impl Catalog {
                         }
                     }
                     _ => {
-                        next.put(t2, k2);
+                        self.put(t2, k2);
                         if changed {
                             changes.push(TableChange::Altered(id));
                         }
@@ -216,7 +235,7 @@ impl Catalog {
                 let mut changes = Vec::new();
                 for t in tables {
                     let id = resolve(t);
-                    if next.remove(&id) {
+                    if self.remove(&id) {
                         changes.push(TableChange::Dropped(id));
                     }
                 }
@@ -226,14 +245,14 @@ impl Catalog {
                 let mut changes = Vec::new();
                 for (from, to) in renames {
                     let (from, to) = (resolve(from), resolve(to));
-                    let mut t = next
+                    let mut t = self
                         .table(&from)
                         .ok_or_else(|| SchemaError::UnknownTable(from.clone()))?
                         .clone();
-                    let keys = next.keys_of(&from);
-                    next.remove(&from);
+                    let keys = self.keys_of(&from);
+                    self.remove(&from);
                     t.id = to.clone();
-                    next.put(t, keys);
+                    self.put(t, keys);
                     changes.push(TableChange::Renamed { from, to });
                 }
                 changes
@@ -254,7 +273,7 @@ impl Catalog {
                 if *if_not_exists && self.databases.contains_key(name) {
                     return Ok(Vec::new());
                 }
-                let db = next.databases.entry(name.clone()).or_default();
+                let db = self.databases.entry(name.clone()).or_default();
                 db.charset =
                     pick_charset(charset, collation).or_else(|| self.server_charset.clone());
                 Vec::new()
@@ -269,20 +288,20 @@ impl Catalog {
                     .or_else(|| current_db.map(str::to_string))
                     .ok_or_else(|| SchemaError::UnknownDatabase(String::new()))?;
                 if let Some(cs) = pick_charset(charset, collation) {
-                    next.databases.entry(name).or_default().charset = Some(cs);
+                    self.databases.entry(name).or_default().charset = Some(cs);
                 }
                 Vec::new()
             }
             DdlStatement::DropDatabase { name, .. } => {
                 let mut changes = Vec::new();
-                if let Some(db) = next.databases.remove(name) {
+                if let Some(db) = self.databases.remove(name) {
                     changes.extend(
                         db.tables
                             .into_keys()
                             .map(|t| TableChange::Dropped(TableId::new(name.clone(), t))),
                     );
                 }
-                next.keys.remove(name);
+                self.keys.remove(name);
                 changes
             }
             DdlStatement::CreateIndex { table, key } => {
@@ -296,7 +315,7 @@ impl Catalog {
                     keys.unique.push(UniqueKey::from_def(key));
                     keys.promote(&mut t);
                 }
-                self.altered_if_changed(&mut next, t, keys)
+                self.altered_if_changed(t, keys)
             }
             DdlStatement::DropIndex { table, name } => {
                 let id = resolve(table);
@@ -306,33 +325,27 @@ impl Catalog {
                     .clone();
                 let mut keys = self.keys_of(&id);
                 keys.drop_index(&mut t, name);
-                self.altered_if_changed(&mut next, t, keys)
+                self.altered_if_changed(t, keys)
             }
             DdlStatement::SetVariables(vars) => {
                 for v in vars {
                     if v.scope != VariableScope::User
                         && v.name.eq_ignore_ascii_case("character_set_server")
                     {
-                        next.server_charset = Some(v.value.clone());
+                        self.server_charset = Some(v.value.clone());
                     }
                 }
                 Vec::new()
             }
             DdlStatement::Use(_) | DdlStatement::Skipped { .. } => Vec::new(),
         };
-        *self = next;
         Ok(changes)
     }
 
-    fn altered_if_changed(
-        &self,
-        next: &mut Catalog,
-        t: Table,
-        keys: TableKeys,
-    ) -> Vec<TableChange> {
+    fn altered_if_changed(&mut self, t: Table, keys: TableKeys) -> Vec<TableChange> {
         let id = t.id.clone();
         let changed = self.table(&id) != Some(&t);
-        next.put(t, keys);
+        self.put(t, keys);
         if changed {
             vec![TableChange::Altered(id)]
         } else {
