@@ -81,6 +81,7 @@ async fn gate(args: &GateArgs) -> anyhow::Result<Report> {
         connector,
         default_database: args.database.clone(),
         strict: args.strict,
+        exact_types: !args.from_registry,
     };
     let prefix = format!("{}.", opts.connector.topic_prefix);
 

@@ -31,6 +31,7 @@ fn run(case: &str, level: L, strict: bool) -> Report {
         connector: connector_for_prefix("inv").unwrap(),
         default_database: Some("shop".into()),
         strict,
+        exact_types: true,
     };
     judge(
         catalog,
