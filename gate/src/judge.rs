@@ -8,9 +8,8 @@
 //! as a point where rows may be written, as they are in production between migrations:
 //! capture registers a table's schemas before the first row written with them.
 //!
-//! Every judged schema is then registered in the simulation, so later statements are checked
-//! against it (a transitive level sees the whole chain); an incompatible one too, as after the
-//! operator let it through, so each incompatibility is reported once, where it is caused. A table that exists in the model but
+//! Every judged schema is then registered in the simulation ([`Subjects::submit`]), so later
+//! statements are checked against it (a transitive level sees the whole chain). A table that exists in the model but
 //! has no subject yet is assumed registered with its current schema first, as capture would do
 //! at its snapshot.
 
@@ -18,15 +17,13 @@ use crate::explain;
 use crate::hazard;
 use crate::migration::{MigrationFile, Statement, line_of};
 use crate::report::{
-    ChangeKind, Finding, Location, Problem, Reason, Report, SubjectCheck, Verdict, one_line,
+    ChangeKind, Finding, Location, Problem, Reason, Report, SubjectCheck, one_line,
 };
-use crate::subjects::{Subjects, Version};
+use crate::subjects::Subjects;
 use sluice_capture::avro::{GeneratedSchema, TableAvro};
 use sluice_capture::config::ConnectorConfig;
 use sluice_capture::ddl::{self, DdlStatement};
 use sluice_capture::schema::{Catalog, SchemaError, Table, TableChange, TableId};
-use sluice_compat::{ParseMode, ParsedSchema};
-use sluice_proto::SchemaType;
 
 /// What decides names and judgement besides the migrations.
 #[derive(Debug, Clone)]
@@ -365,8 +362,8 @@ impl Judge<'_> {
         });
     }
 
-    /// Checks `new` against `subject` (seeded with `seed` when the subject has no version), and
-    /// registers it in the simulation when compatible.
+    /// Checks `new` against `subject` (seeded with `seed` when the subject has no version), as
+    /// the registry would at registration, and words the outcome.
     fn check(
         &mut self,
         subject: &str,
@@ -377,102 +374,34 @@ impl Judge<'_> {
         stmt: &DdlStatement,
     ) -> Result<SubjectCheck, String> {
         let level = self.subjects.level(subject);
-        let pretty = |json: &serde_json::Value| {
-            serde_json::to_string_pretty(json).unwrap_or_else(|_| json.to_string())
-        };
-        let new_text = pretty(&new.json);
-        let versions = self.subjects.versions(subject)?;
-        if versions.is_empty()
-            && let Some(seed) = seed
-        {
-            versions.push(version(1, seed, pretty(&seed.json))?);
-        }
+        let submitted = self.subjects.submit(subject, new, seed)?;
         let mut check = SubjectCheck {
             subject: subject.to_owned(),
             level,
-            verdict: Verdict::NewSubject,
+            verdict: submitted.verdict,
             against_version: None,
             reasons: Vec::new(),
-            registry_messages: Vec::new(),
-            old_schema: versions.last().map(|v| v.text.clone()),
-            new_schema: new_text.clone(),
+            registry_messages: submitted.messages,
+            old_schema: submitted.latest,
+            new_schema: submitted.text,
         };
-        if versions.is_empty() {
-            versions.push(version(1, new, new_text)?);
-            return Ok(check);
-        }
-        if versions
-            .iter()
-            .any(|v| v.schema.canonical() == new.canonical)
-        {
-            check.verdict = Verdict::AlreadyRegistered;
-            return Ok(check);
-        }
-        let parsed = parse(new)?;
-        let previous: Vec<(i32, &ParsedSchema)> =
-            versions.iter().map(|v| (v.number, &v.schema)).collect();
-        let verdict = sluice_compat::check(level, &parsed, &previous)
-            .map_err(|e| format!("the compatibility check of {subject} failed: {e}"))?;
-        if verdict.is_compatible {
-            check.verdict = Verdict::Compatible;
-            let number = versions.last().map_or(1, |v| v.number + 1);
-            versions.push(Version {
-                number,
-                schema: parsed,
-                text: new_text,
-            });
-            return Ok(check);
-        }
-        // The version that fails, newest first (as the check walks them).
-        let failing = versions
-            .iter()
-            .rev()
-            .find(|v| {
-                sluice_compat::check(level.base(), &parsed, &[(v.number, &v.schema)])
-                    .is_ok_and(|r| !r.is_compatible)
-            })
-            .or(versions.last());
-        check.verdict = Verdict::Incompatible;
-        check.registry_messages = verdict.messages;
-        if let Some(v) = failing {
-            check.against_version = Some(v.number);
-            check.old_schema = Some(v.text.clone());
-            check.reasons = explain::reasons(level, &v.text, new, before, after, stmt);
-        }
-        // Later statements are judged as after the operator let this one through (relaxed the
-        // level, as capture's restart then registers it), so each incompatibility is reported
-        // once, at the statement that causes it.
-        let number = versions.last().map_or(1, |v| v.number + 1);
-        versions.push(Version {
-            number,
-            schema: parsed,
-            text: new_text,
-        });
-        if check.reasons.is_empty() {
-            check.reasons.push(Reason {
-                column: None,
-                message: format!(
-                    "the new schema of {subject} cannot follow version {} under {level}",
-                    check.against_version.unwrap_or_default()
-                ),
-                fix: "See the registry's messages below, or run with --explain to compare the schemas."
-                    .to_owned(),
-                rule: check.registry_messages.first().cloned().unwrap_or_default(),
-            });
+        if let Some((number, old_text)) = submitted.failing {
+            check.against_version = Some(number);
+            check.reasons = explain::reasons(level, &old_text, new, before, after, stmt);
+            check.old_schema = Some(old_text);
+            if check.reasons.is_empty() {
+                check.reasons.push(Reason {
+                    column: None,
+                    message: format!(
+                        "the new schema of {subject} cannot follow version {number} under {level}"
+                    ),
+                    fix:
+                        "See the registry's messages, or run with --explain to compare the schemas."
+                            .to_owned(),
+                    rule: check.registry_messages.first().cloned().unwrap_or_default(),
+                });
+            }
         }
         Ok(check)
     }
-}
-
-fn parse(schema: &GeneratedSchema) -> Result<ParsedSchema, String> {
-    ParsedSchema::parse(SchemaType::Avro, &schema.canonical, &[], ParseMode::Stored)
-        .map_err(|e| format!("a generated schema does not parse: {e}"))
-}
-
-fn version(number: i32, schema: &GeneratedSchema, text: String) -> Result<Version, String> {
-    Ok(Version {
-        number,
-        schema: parse(schema)?,
-        text,
-    })
 }

@@ -4,7 +4,16 @@
 //! Built from a [`RegistryExport`] (an export file, or the subjects fetched over HTTP); without
 //! a registry it starts empty, so the first schema of a table is its subject's first version.
 //! Versions are parsed when a subject is first touched, so a large export costs little.
+//!
+//! [`Subjects::submit`] is a registration as the registry runs it: a schema already under the
+//! subject is found, the first one is always accepted, any other is checked under the level
+//! ([`sluice_compat::check`]). Every submitted schema becomes the subject's next version, an
+//! incompatible one too: later statements are judged as after the operator let it through
+//! (relaxed the level, as capture's restart then registers it), so each incompatibility is
+//! reported once, at the statement that causes it.
 
+use crate::report::Verdict;
+use sluice_capture::avro::GeneratedSchema;
 use sluice_compat::{ParseMode, ParsedSchema};
 use sluice_proto::export::RegistryExport;
 use sluice_proto::{CompatibilityLevel, SchemaType};
@@ -17,6 +26,30 @@ pub(crate) struct Version {
     pub schema: ParsedSchema,
     /// The schema as registered (or as the gate would register it), for `--explain`.
     pub text: String,
+}
+
+/// What a submission found.
+#[derive(Debug)]
+pub(crate) struct Submitted {
+    pub verdict: Verdict,
+    /// The latest version before the submission, pretty-printed.
+    pub latest: Option<String>,
+    /// The submitted schema, pretty-printed.
+    pub text: String,
+    /// For an incompatible schema: the version it fails against (newest first, as the check
+    /// walks them) and its text.
+    pub failing: Option<(i32, String)>,
+    /// The registry's messages for an incompatible schema.
+    pub messages: Vec<String>,
+}
+
+fn pretty(json: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(json).unwrap_or_else(|_| json.to_string())
+}
+
+fn parse(schema: &GeneratedSchema) -> Result<ParsedSchema, String> {
+    ParsedSchema::parse(SchemaType::Avro, &schema.canonical, &[], ParseMode::Stored)
+        .map_err(|e| format!("a generated schema does not parse: {e}"))
 }
 
 /// Subjects, levels and versions, plus what the gate has registered in its simulation.
@@ -105,5 +138,69 @@ impl Subjects {
         self.versions
             .get_mut(subject)
             .ok_or_else(|| format!("subject {subject} vanished"))
+    }
+
+    /// Registers `new` under `subject` as the registry would (after `seed`, when the subject has
+    /// no version yet: the table's current schema, which capture registers first).
+    pub(crate) fn submit(
+        &mut self,
+        subject: &str,
+        new: &GeneratedSchema,
+        seed: Option<&GeneratedSchema>,
+    ) -> Result<Submitted, String> {
+        let level = self.level(subject);
+        let versions = self.versions(subject)?;
+        if versions.is_empty()
+            && let Some(seed) = seed
+        {
+            versions.push(Version {
+                number: 1,
+                schema: parse(seed)?,
+                text: pretty(&seed.json),
+            });
+        }
+        let mut out = Submitted {
+            verdict: Verdict::NewSubject,
+            latest: versions.last().map(|v| v.text.clone()),
+            text: pretty(&new.json),
+            failing: None,
+            messages: Vec::new(),
+        };
+        if versions
+            .iter()
+            .any(|v| v.schema.canonical() == new.canonical)
+        {
+            out.verdict = Verdict::AlreadyRegistered;
+            return Ok(out);
+        }
+        let parsed = parse(new)?;
+        if !versions.is_empty() {
+            let previous: Vec<(i32, &ParsedSchema)> =
+                versions.iter().map(|v| (v.number, &v.schema)).collect();
+            let verdict = sluice_compat::check(level, &parsed, &previous)
+                .map_err(|e| format!("the compatibility check of {subject} failed: {e}"))?;
+            if verdict.is_compatible {
+                out.verdict = Verdict::Compatible;
+            } else {
+                out.verdict = Verdict::Incompatible;
+                out.messages = verdict.messages;
+                out.failing = versions
+                    .iter()
+                    .rev()
+                    .find(|v| {
+                        sluice_compat::check(level.base(), &parsed, &[(v.number, &v.schema)])
+                            .is_ok_and(|r| !r.is_compatible)
+                    })
+                    .or(versions.last())
+                    .map(|v| (v.number, v.text.clone()));
+            }
+        }
+        let number = versions.last().map_or(1, |v| v.number + 1);
+        versions.push(Version {
+            number,
+            schema: parsed,
+            text: out.text.clone(),
+        });
+        Ok(out)
     }
 }
