@@ -321,3 +321,29 @@ fn a_table_missing_from_the_current_schema_cannot_be_judged() {
         "table shop.ghosts is not in the current schema"
     );
 }
+
+#[test]
+fn statements_on_tables_the_connector_does_not_capture_are_not_judged() {
+    let dump_path = dir("schema.sql");
+    let dump = MigrationFile::new("schema.sql", std::fs::read_to_string(&dump_path).unwrap());
+    let catalog = baseline::from_dump(&dump, Some("shop")).unwrap();
+    let connector = sluice_gate::connector_from_file(
+        "connector.json",
+        r#"{"name": "shop", "config": {
+            "connector.class": "io.debezium.connector.mysql.MySqlConnector",
+            "database.hostname": "db", "database.user": "cdc", "database.server.id": "7",
+            "topic.prefix": "inv", "table.include.list": "shop\\.customers,shop\\.orders"}}"#,
+    )
+    .unwrap();
+    let opts = GateOptions {
+        connector,
+        default_database: Some("shop".into()),
+        strict: true,
+        exact_types: true,
+    };
+    let migrations = migration::load(&[dir("excluded_table")]).unwrap();
+    let report = judge(catalog, &migrations, &mut Subjects::empty(None), &opts);
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    let tables: Vec<&str> = report.findings.iter().map(|f| f.table.as_str()).collect();
+    assert_eq!(tables, ["shop.customers"]);
+}
