@@ -5,7 +5,9 @@
 #   2. snapshot of the same ROWS rows (snapshot.mode=initial) to DiscardSink
 #   3. peak VmRSS of the driver during each
 #   4. peers on the same binlog: mariadb-binlog --read-from-remote-server --verbose, and
-#      python-mysql-replication when BENCH_PYTHON points at a Python that has it
+#      python-mysql-replication when BENCH_PYTHON points at a Python that has it, and (if that
+#      Python also has confluent-kafka and fastavro) a Python pipeline that decodes, Avro-encodes
+#      and produces the rows to the same tansu (bench/pipeline_peer.py)
 # Uses the installed mariadbd, ~/.cargo/bin/tansu and a release `sluice` (SLUICE_BIN, default
 # target/release/sluice, else /work/main/target/release/sluice). Installs nothing.
 # Driver: capture/examples/catchup.rs. Everything lives in a temporary directory.
@@ -90,6 +92,11 @@ echo "RESULT peer=mariadb-binlog rows=$ROWS total_s=$(echo "$t1 - $t0" | bc) row
 if [[ -n $py ]]; then
     say "peer: python-mysql-replication"
     "$py" bench/binlog_peer.py "$db_port" "$ROWS" | sed 's/^/RESULT peer=python-mysql-replication /'
+    if "$py" -c 'import confluent_kafka, fastavro' 2>/dev/null; then
+        say "peer: Python pipeline (python-mysql-replication + fastavro + confluent-kafka) to tansu"
+        "$py" bench/pipeline_peer.py "$db_port" "127.0.0.1:$kafka_port" "$ROWS" \
+            | sed 's/^/RESULT peer=python-pipeline-to-tansu /'
+    fi
 fi
 
 say "load: $(uptime)"
