@@ -5,7 +5,8 @@
 //! 1. Read the committed offset. None (or a snapshot that did not complete) and a snapshot
 //!    mode that reads data: run the consistent snapshot; emit each row as `op: r` with its
 //!    snapshot marker; record every table model in the schema history at the snapshot
-//!    position; wait for every record to be acknowledged; commit `{position,
+//!    position (with its `SHOW CREATE TABLE` text); with `include.schema.changes`, write
+//!    Debezium's snapshot statements to the schema change topic, each with its `ddl`; wait for every record to be acknowledged; commit `{position,
 //!    snapshot_completed: true}`.
 //! 2. Restore the table models in force at the offset from the schema history, and stream
 //!    from the offset: by GTID when it carries a GTID state and the server has GTIDs, by file

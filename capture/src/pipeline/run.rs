@@ -263,6 +263,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         }
         self.ctx.status.snapshot_done();
         let position_text = outcome.position.to_string();
+        let created: std::collections::HashMap<&TableId, &str> = outcome
+            .ddl
+            .iter()
+            .filter_map(|d| match &d.change {
+                Some(TableChange::Created(id)) => Some((id, d.ddl.as_str())),
+                _ => None,
+            })
+            .collect();
         let versions: Vec<TableVersion<Table>> = outcome
             .catalog
             .tables()
@@ -271,7 +279,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                 database: t.id.database.clone(),
                 table: t.id.table.clone(),
                 position: position_text.clone(),
-                ddl: "snapshot".to_owned(),
+                ddl: created.get(&t.id).copied().unwrap_or("snapshot").to_owned(),
                 model: Some(t.clone()),
             })
             .collect();
@@ -286,26 +294,45 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             .map_err(store_error)?;
         if let Some(topic) = &self.schema_topic {
             let ts_ms = now_micros() / 1000;
-            for v in &versions {
-                let Some(model) = &v.model else { continue };
+            for statement in &outcome.ddl {
+                let table = match &statement.change {
+                    Some(TableChange::Created(id) | TableChange::Dropped(id)) => {
+                        Some(id.table.as_str())
+                    }
+                    _ => None,
+                };
                 let mut source =
-                    SourceInfo::new(&self.config.topic_prefix, &v.database, Some(&v.table));
+                    SourceInfo::new(&self.config.topic_prefix, &statement.database, table);
                 source.ts_ms = ts_ms;
                 source.snapshot = crate::avro::SnapshotMarker::True;
                 source.server_id = self.server_id;
                 source.file = &outcome.position.file;
                 source.pos = i64::try_from(outcome.position.pos).unwrap_or(i64::MAX);
-                topic
-                    .emit(
-                        &mut self.emitter,
-                        &outcome.catalog,
-                        |_| true,
-                        &[TableChange::Created(model.id.clone())],
-                        Some(&v.database),
-                        None,
-                        &source,
-                    )
-                    .await?;
+                match &statement.change {
+                    Some(change) => {
+                        topic
+                            .emit(
+                                &mut self.emitter,
+                                &outcome.catalog,
+                                |_| true,
+                                std::slice::from_ref(change),
+                                Some(&statement.database),
+                                Some(&statement.ddl),
+                                &source,
+                            )
+                            .await?;
+                    }
+                    None => {
+                        topic
+                            .emit_statement(
+                                &mut self.emitter,
+                                &statement.database,
+                                &statement.ddl,
+                                &source,
+                            )
+                            .await?;
+                    }
+                }
             }
         }
         let mut offset = SourceOffset::at(&outcome.position);
