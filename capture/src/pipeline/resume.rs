@@ -107,65 +107,79 @@ async fn ensure_gtids_available(
     gtids: &GtidState,
     at: &BinlogPosition,
 ) -> Result<(), CaptureError> {
-    match (flavor, gtids) {
+    let problem = match (flavor, gtids) {
         (Flavor::MySql, GtidState::MySql(mine)) => {
             let executed = text(conn, "SELECT @@GLOBAL.gtid_executed").await?;
-            let executed: GtidSet = parsed("gtid_executed", &executed)?;
-            if !executed.contains_set(mine) {
-                return Err(unavailable(
-                    gtids,
-                    at,
-                    format!("the server has not executed all of it (gtid_executed is {executed})"),
-                ));
-            }
             let purged = text(conn, "SELECT @@GLOBAL.gtid_purged").await?;
-            let purged: GtidSet = parsed("gtid_purged", &purged)?;
-            if !mine.contains_set(&purged) {
-                return Err(unavailable(
-                    gtids,
-                    at,
-                    format!("transactions after it were purged (gtid_purged is {purged})"),
-                ));
-            }
-            Ok(())
+            mysql_problem(
+                mine,
+                &parsed("gtid_executed", &executed)?,
+                &parsed("gtid_purged", &purged)?,
+            )
         }
         (Flavor::MariaDb, GtidState::MariaDb(mine)) => {
             let now = text(conn, "SELECT @@GLOBAL.gtid_binlog_pos").await?;
-            let now: MariaDbGtid = parsed("gtid_binlog_pos", &now)?;
-            let ahead = now.behind(mine);
-            if !ahead.is_empty() {
-                return Err(unavailable(
-                    gtids,
-                    at,
-                    format!(
-                        "the server's binlog does not have {} (gtid_binlog_pos is {now})",
-                        ahead.join(",")
-                    ),
-                ));
-            }
             let oldest = earliest_binlog(conn).await?;
             let start = mariadb_gtids_at(conn, &BinlogPosition::new(oldest.clone(), 4)).await?;
-            if let Some(GtidState::MariaDb(start)) = start {
-                let purged = mine.behind(&start);
-                if !purged.is_empty() {
-                    return Err(unavailable(
-                        gtids,
-                        at,
-                        format!(
-                            "transactions after it were purged: the oldest binlog, {oldest}, starts after {}",
-                            purged.join(",")
-                        ),
-                    ));
-                }
-            }
-            Ok(())
+            let start = match start {
+                Some(GtidState::MariaDb(start)) => Some(start),
+                _ => None,
+            };
+            mariadb_problem(
+                mine,
+                &parsed("gtid_binlog_pos", &now)?,
+                &oldest,
+                start.as_ref(),
+            )
         }
-        _ => Err(unavailable(
-            gtids,
-            at,
-            format!("it is not a GTID state of a {flavor:?} server"),
-        )),
+        _ => Some(format!("it is not a GTID state of a {flavor:?} server")),
+    };
+    match problem {
+        Some(reason) => Err(unavailable(gtids, at, reason)),
+        None => Ok(()),
     }
+}
+
+/// Why a MySQL server with `executed` and `purged` GTID sets cannot send everything after
+/// `mine` (as Debezium checks): it has not executed all of `mine`, or it purged transactions
+/// `mine` lacks.
+fn mysql_problem(mine: &GtidSet, executed: &GtidSet, purged: &GtidSet) -> Option<String> {
+    if !executed.contains_set(mine) {
+        return Some(format!(
+            "the server has not executed all of it (gtid_executed is {executed})"
+        ));
+    }
+    if !mine.contains_set(purged) {
+        return Some(format!(
+            "transactions after it were purged (gtid_purged is {purged})"
+        ));
+    }
+    None
+}
+
+/// Why a MariaDB server at `now` whose oldest binlog (`oldest`) starts at `oldest_start`
+/// cannot send everything after `mine`: a domain of `mine` is ahead of the server, or behind
+/// the oldest binlog's start (or missing while the server had transactions in it then).
+fn mariadb_problem(
+    mine: &MariaDbGtid,
+    now: &MariaDbGtid,
+    oldest: &str,
+    oldest_start: Option<&MariaDbGtid>,
+) -> Option<String> {
+    let ahead = now.behind(mine);
+    if !ahead.is_empty() {
+        return Some(format!(
+            "the server's binlog does not have {} (gtid_binlog_pos is {now})",
+            ahead.join(",")
+        ));
+    }
+    let purged = oldest_start.map(|start| mine.behind(start))?;
+    (!purged.is_empty()).then(|| {
+        format!(
+            "transactions after it were purged: the oldest binlog, {oldest}, starts after {}",
+            purged.join(",")
+        )
+    })
 }
 
 /// MariaDB's GTID position at `position` (`BINLOG_GTID_POS`); `None` if the server cannot
@@ -186,5 +200,72 @@ async fn mariadb_gtids_at(
         Some(text) => {
             parsed::<MariaDbGtid>("BINLOG_GTID_POS", &text).map(|g| Some(GtidState::MariaDb(g)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const U1: &str = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+    fn set(text: &str) -> GtidSet {
+        text.parse().unwrap()
+    }
+
+    fn maria(text: &str) -> MariaDbGtid {
+        text.parse().unwrap()
+    }
+
+    fn offset(gtids: Option<&str>) -> SourceOffset {
+        let mut o = SourceOffset::at(&BinlogPosition::new("binlog.000002", 1234));
+        o.gtids = gtids.map(str::to_owned);
+        o
+    }
+
+    #[test]
+    fn only_a_gtid_state_of_the_servers_family_is_used() {
+        let mysql = format!("{U1}:1-10");
+        assert!(matches!(
+            offset_gtids(&offset(Some(&mysql)), Flavor::MySql),
+            Some(GtidState::MySql(_))
+        ));
+        assert_eq!(offset_gtids(&offset(Some(&mysql)), Flavor::MariaDb), None);
+        assert!(matches!(
+            offset_gtids(&offset(Some("0-1-7")), Flavor::MariaDb),
+            Some(GtidState::MariaDb(_))
+        ));
+        assert_eq!(offset_gtids(&offset(Some("0-1-7")), Flavor::MySql), None);
+        assert_eq!(offset_gtids(&offset(Some("garbage")), Flavor::MySql), None);
+        assert_eq!(offset_gtids(&offset(None), Flavor::MariaDb), None);
+    }
+
+    #[test]
+    fn mysql_serves_a_set_it_executed_that_covers_what_it_purged() {
+        let mine = set(&format!("{U1}:1-100"));
+        let executed = set(&format!("{U1}:1-150"));
+        assert_eq!(
+            mysql_problem(&mine, &executed, &set(&format!("{U1}:1-40"))),
+            None
+        );
+        assert_eq!(mysql_problem(&mine, &executed, &GtidSet::default()), None);
+        let purged = mysql_problem(&mine, &executed, &set(&format!("{U1}:1-120")));
+        assert!(purged.is_some_and(|r| r.contains("purged")));
+        let ahead = mysql_problem(&mine, &set(&format!("{U1}:1-90")), &GtidSet::default());
+        assert!(ahead.is_some_and(|r| r.contains("not executed")));
+    }
+
+    #[test]
+    fn mariadb_serves_a_position_between_its_oldest_binlog_and_now() {
+        let now = maria("0-1-100,1-2-30");
+        let start = maria("0-1-40");
+        let ok = mariadb_problem(&maria("0-1-50,1-2-10"), &now, "b.000003", Some(&start));
+        assert_eq!(ok, None);
+        let purged = mariadb_problem(&maria("0-1-30"), &now, "b.000003", Some(&start));
+        assert!(purged.is_some_and(|r| r.contains("b.000003") && r.contains("0-1-40")));
+        let ahead = mariadb_problem(&maria("0-1-101"), &now, "b.000003", Some(&start));
+        assert!(ahead.is_some_and(|r| r.contains("0-1-101")));
+        let unknown_domain = mariadb_problem(&maria("0-1-50,5-1-1"), &now, "b.000003", None);
+        assert!(unknown_domain.is_some_and(|r| r.contains("5-1-1")));
     }
 }
