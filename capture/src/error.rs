@@ -31,6 +31,16 @@ pub enum CaptureError {
         file: String,
         position: BinlogPosition,
     },
+    /// The GTID position to resume from cannot be served: the server's binlogs no longer hold
+    /// the transactions after it, or it never had them.
+    #[error(
+        "GTID position {gtids} (binlog {position}) needed to resume is not available on the server: {reason}; set snapshot.mode=when_needed to re-snapshot, or start a new connector"
+    )]
+    GtidUnavailable {
+        gtids: String,
+        position: BinlogPosition,
+        reason: String,
+    },
     /// A statement changed a captured table in a way capture could not follow.
     #[error("cannot follow schema change at {position}: {reason}; statement: {statement}")]
     SchemaChange {

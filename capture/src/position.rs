@@ -5,6 +5,8 @@
 //! - [`GtidSet`]: MySQL's executed-GTID set (`uuid:1-5:7,uuid2:1-3`), the set of
 //!   transactions applied; capture resumes by asking for everything not in it.
 //! - [`MariaDbGtid`]: MariaDB's per-domain GTID position list (`0-1-100,1-2-7`).
+//! - [`GtidState`]: either of the two, told apart by their syntax: what the offset's `gtids`
+//!   holds, and what capture resumes from when the server has GTIDs.
 //!
 //! All parse with [`FromStr`], print with [`Display`](std::fmt::Display) in the server's own
 //! syntax, and serialize as those strings.
@@ -92,17 +94,36 @@ impl FromStr for BinlogPosition {
     }
 }
 
-/// MySQL's GTID set: per source UUID, the ranges of transaction numbers applied.
+/// MySQL's GTID set: per source UUID (and tag, MySQL 8.4), the ranges of transaction numbers
+/// applied.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GtidSet {
-    /// UUID (lower case) → sorted, disjoint, non-adjacent inclusive ranges.
+    /// `uuid` or `uuid:tag` (lower case) → sorted, disjoint, non-adjacent inclusive ranges.
     sources: BTreeMap<String, Vec<(u64, u64)>>,
 }
 
 impl GtidSet {
-    /// Adds one transaction `uuid:n`.
+    /// Adds one transaction `uuid:n` (`uuid` may be `uuid:tag`).
     pub fn add(&mut self, uuid: &str, n: u64) {
         self.add_range(uuid, n, n);
+    }
+
+    /// Adds one transaction given as MySQL prints it: `uuid:n` or `uuid:tag:n`.
+    pub fn add_gtid(&mut self, gtid: &str) -> Result<(), PositionError> {
+        let bad = || invalid("GTID", gtid, "expected <uuid>[:<tag>]:<number>");
+        let (source, n) = gtid.rsplit_once(':').ok_or_else(bad)?;
+        let n: u64 = n.parse().map_err(|_| bad())?;
+        let (uuid, tag) = source.split_once(':').unwrap_or((source, ""));
+        if n == 0 || !is_uuid(uuid) || !(tag.is_empty() || is_tag(tag)) {
+            return Err(bad());
+        }
+        self.add(source, n);
+        Ok(())
+    }
+
+    /// Each source (`uuid` or `uuid:tag`) with its inclusive ranges.
+    pub fn sources(&self) -> impl Iterator<Item = (&str, &[(u64, u64)])> {
+        self.sources.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
     fn add_range(&mut self, uuid: &str, start: u64, end: u64) {
@@ -160,6 +181,16 @@ impl fmt::Display for GtidSet {
     }
 }
 
+/// A MySQL 8.4 GTID tag: `[a-z_][a-z0-9_]{0,31}`.
+fn is_tag(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && s.len() <= 32
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
@@ -182,7 +213,13 @@ impl FromStr for GtidSet {
                 return Err(invalid("GTID set", s, format!("'{uuid}' is not a UUID")));
             }
             let mut any = false;
+            let mut source = uuid.to_owned();
             for range in pieces {
+                if is_tag(range) {
+                    source = format!("{uuid}:{range}");
+                    any = false;
+                    continue;
+                }
                 any = true;
                 let (a, b) = range.split_once('-').unwrap_or((range, range));
                 let parse = |x: &str| {
@@ -193,10 +230,10 @@ impl FromStr for GtidSet {
                 if a == 0 || b < a {
                     return Err(invalid("GTID set", s, format!("'{range}' is not a range")));
                 }
-                set.add_range(uuid, a, b);
+                set.add_range(&source, a, b);
             }
             if !any {
-                return Err(invalid("GTID set", s, format!("'{uuid}' has no ranges")));
+                return Err(invalid("GTID set", s, format!("'{source}' has no ranges")));
             }
         }
         Ok(set)
@@ -218,6 +255,35 @@ impl MariaDbGtid {
 
     pub fn is_empty(&self) -> bool {
         self.domains.is_empty()
+    }
+
+    /// Records transaction `domain-server-seq` given as text.
+    pub fn advance_text(&mut self, gtid: &str) -> Result<(), PositionError> {
+        let one: MariaDbGtid = gtid.parse()?;
+        let [(domain, (server, seq))] = one.domains.into_iter().collect::<Vec<_>>()[..] else {
+            return Err(invalid(
+                "MariaDB GTID",
+                gtid,
+                "expected one domain-server-sequence",
+            ));
+        };
+        self.advance(domain, server, seq);
+        Ok(())
+    }
+
+    /// Each domain with its last (server id, sequence number).
+    pub fn domains(&self) -> impl Iterator<Item = (u32, u32, u64)> + '_ {
+        self.domains.iter().map(|(&d, &(srv, seq))| (d, srv, seq))
+    }
+
+    /// The domains of `other` this position is behind in (absent here, or a lower sequence
+    /// number): the transactions a server whose binlogs start at `other` no longer has.
+    pub fn behind(&self, other: &MariaDbGtid) -> Vec<String> {
+        other
+            .domains()
+            .filter(|&(d, _, seq)| self.domains.get(&d).is_none_or(|&(_, mine)| mine < seq))
+            .map(|(d, srv, seq)| format!("{d}-{srv}-{seq}"))
+            .collect()
     }
 }
 
@@ -264,6 +330,56 @@ impl FromStr for MariaDbGtid {
     }
 }
 
+/// The GTID state of everything capture has emitted: a MySQL GTID set or a MariaDB GTID
+/// position, told apart by their syntax (`uuid:1-5` vs `0-1-5`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GtidState {
+    MySql(GtidSet),
+    MariaDb(MariaDbGtid),
+}
+
+impl GtidState {
+    /// Adds one finished transaction, given as the server prints it (`uuid:n` on MySQL,
+    /// `domain-server-seq` on MariaDB).
+    pub fn record(&mut self, gtid: &str) -> Result<(), PositionError> {
+        match self {
+            Self::MySql(set) => set.add_gtid(gtid),
+            Self::MariaDb(pos) => pos.advance_text(gtid),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Self::MySql(set) => set.is_empty(),
+            Self::MariaDb(pos) => pos.is_empty(),
+        }
+    }
+}
+
+impl fmt::Display for GtidState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MySql(set) => set.fmt(f),
+            Self::MariaDb(pos) => pos.fmt(f),
+        }
+    }
+}
+
+impl FromStr for GtidState {
+    type Err = PositionError;
+
+    fn from_str(s: &str) -> Result<Self, PositionError> {
+        if s.trim().is_empty() {
+            return Err(invalid("GTID state", s, "empty"));
+        }
+        if s.contains(':') {
+            s.parse().map(Self::MySql)
+        } else {
+            s.parse().map(Self::MariaDb)
+        }
+    }
+}
+
 macro_rules! string_serde {
     ($t:ty) => {
         impl Serialize for $t {
@@ -284,6 +400,7 @@ macro_rules! string_serde {
 string_serde!(BinlogPosition);
 string_serde!(GtidSet);
 string_serde!(MariaDbGtid);
+string_serde!(GtidState);
 
 #[cfg(test)]
 mod tests {
@@ -327,6 +444,43 @@ mod tests {
         g.advance(0, 1, 101);
         assert_eq!(g.to_string(), "0-1-101,1-2-7");
         assert!("0-1".parse::<MariaDbGtid>().is_err());
+    }
+
+    #[test]
+    fn gtid_sets_keep_tagged_sources_apart() {
+        let mut set: GtidSet = format!("{U1}:1-3:batch:5-6").parse().unwrap();
+        assert_eq!(set.to_string(), format!("{U1}:1-3,{U1}:batch:5-6"));
+        set.add_gtid(&format!("{U1}:batch:7")).unwrap();
+        set.add_gtid(&format!("{U1}:4")).unwrap();
+        assert_eq!(set.to_string(), format!("{U1}:1-4,{U1}:batch:5-7"));
+        assert!(set.add_gtid("0-1-5").is_err());
+        assert!(set.add_gtid(&format!("{U1}:Bad:1")).is_err());
+        assert!(format!("{U1}:batch").parse::<GtidSet>().is_err());
+    }
+
+    #[test]
+    fn gtid_state_tells_mysql_sets_from_mariadb_positions() {
+        let mut mysql: GtidState = format!("{U1}:1-5").parse().unwrap();
+        let mut maria: GtidState = "0-1-5,1-2-3".parse().unwrap();
+        assert!(matches!(mysql, GtidState::MySql(_)));
+        assert!(matches!(maria, GtidState::MariaDb(_)));
+        mysql.record(&format!("{U1}:6")).unwrap();
+        maria.record("1-3-4").unwrap();
+        assert_eq!(mysql.to_string(), format!("{U1}:1-6"));
+        assert_eq!(maria.to_string(), "0-1-5,1-3-4");
+        assert!(maria.record(&format!("{U1}:6")).is_err());
+        assert!(mysql.record("0-1-6").is_err());
+        assert!("".parse::<GtidState>().is_err());
+        let json = serde_json::to_string(&maria).unwrap();
+        assert_eq!(serde_json::from_str::<GtidState>(&json).unwrap(), maria);
+    }
+
+    #[test]
+    fn mariadb_position_says_which_domains_it_is_behind() {
+        let mine: MariaDbGtid = "0-1-100,2-1-5".parse().unwrap();
+        let earliest: MariaDbGtid = "0-1-90,1-1-3,2-1-6".parse().unwrap();
+        assert_eq!(mine.behind(&earliest), ["1-1-3", "2-1-6"]);
+        assert!(earliest.behind(&earliest).is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::{MariaDb, SluiceServer, Tansu, request};
 use serde_json::{Value, json};
 use std::net::TcpListener;
+use std::time::{Duration, Instant};
 
 /// MariaDB + tansu + sluice, stopped when dropped.
 #[derive(Debug)]
@@ -76,5 +77,78 @@ impl CaptureStack {
             count,
             seconds,
         )
+    }
+
+    /// The committed offset of connector `name`, as `GET /connectors/{name}/offsets` shows it
+    /// (`null` before the first commit).
+    pub fn committed_offset(&self, name: &str) -> Value {
+        let (_, body) = request(
+            &self.connect,
+            "GET",
+            &format!("/connectors/{name}/offsets"),
+            None,
+        );
+        body["offsets"][0]["offset"].clone()
+    }
+
+    /// Waits up to `seconds` until the committed offset of `name` satisfies `done`; returns it.
+    pub fn wait_offset(&self, name: &str, seconds: u64, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let offset = self.committed_offset(name);
+            if done(&offset) {
+                return offset;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the committed offset of {name} is still {offset} after {seconds} s; sluice log:\n{}",
+                self.server.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `SHOW MASTER STATUS`: the binlog file and position where the next transaction starts.
+    pub fn binlog_position(&self) -> (String, u64) {
+        let status = self.db.root("SHOW MASTER STATUS");
+        let mut fields = status.split('\t');
+        let file = fields.next().unwrap_or_default().to_owned();
+        let pos = fields
+            .next()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| panic!("SHOW MASTER STATUS without a position: {status}"));
+        (file, pos)
+    }
+
+    /// Replaces the committed offset of connector `name` in the stopped server's store
+    /// (`<data-dir>/capture.db`), as a crash after committing `offset` would have left it.
+    ///
+    /// # Panics
+    /// If the store cannot be written (the server must be stopped first).
+    pub fn overwrite_offset(&self, name: &str, offset: &Value) {
+        use sqlx::Connection as _;
+        let path = self.server.data_dir().join("capture.db");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        runtime.block_on(async {
+            let url = format!("sqlite://{}", path.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("opening {}: {e}", path.display()));
+            let updated = sqlx::query("UPDATE offsets SET offset = ?1 WHERE connector = ?2")
+                .bind(offset.to_string())
+                .bind(name)
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("writing the offset of {name}: {e}"));
+            assert_eq!(
+                updated.rows_affected(),
+                1,
+                "no committed offset of {name} to replace"
+            );
+            conn.close().await.expect("closing the store");
+        });
     }
 }

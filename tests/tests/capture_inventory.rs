@@ -236,15 +236,37 @@ fn inventory_connector_streams_snapshot_changes_and_registry_gated_ddl() {
         grace.as_ref().map(|a| a["phone"].clone()),
         Some(json!("555-0100"))
     );
-    // The DDL is on the schema change topic `<prefix>`, with the new table definition.
-    // One CREATE per captured table from the snapshot, then the ALTER.
-    let changes = sluice_e2e::consumer::consume(&kafka.bootstrap(), &registry, &[PREFIX], 8, 30);
+    // The DDL is on the schema change topic `<prefix>`, with the new table definition. From
+    // the snapshot, Debezium's statements: the server charset, DROP TABLE IF EXISTS per
+    // captured table (7), DROP/CREATE DATABASE and USE, then each table's SHOW CREATE TABLE
+    // text with its definition; then the ALTER.
+    let changes = sluice_e2e::consumer::consume(&kafka.bootstrap(), &registry, &[PREFIX], 19, 30);
+    let ddl: Vec<&str> = changes
+        .iter()
+        .map(|c| c["value"]["ddl"].as_str().unwrap_or_default())
+        .collect();
+    assert!(ddl[0].starts_with("SET character_set_server="), "{ddl:#?}");
+    assert_eq!(changes[0]["key"]["databaseName"], "");
+    assert_eq!(ddl[1], "DROP TABLE IF EXISTS `inventory`.`addresses`");
+    assert_eq!(
+        ddl[8..11],
+        [
+            "DROP DATABASE IF EXISTS `inventory`",
+            "CREATE DATABASE `inventory` CHARSET utf8mb4 COLLATE utf8mb4_general_ci",
+            "USE `inventory`",
+        ]
+    );
+    let create = changes
+        .iter()
+        .find(|c| {
+            c["value"]["tableChanges"][0]["type"] == "CREATE"
+                && c["value"]["tableChanges"][0]["id"] == "\"inventory\".\"customers\""
+        })
+        .unwrap_or_else(|| panic!("{changes:#?}"));
+    let create_ddl = create["value"]["ddl"].as_str().unwrap_or_default();
     assert!(
-        changes
-            .iter()
-            .any(|c| c["value"]["tableChanges"][0]["type"] == "CREATE"
-                && c["value"]["tableChanges"][0]["id"] == "\"inventory\".\"customers\""),
-        "{changes:#?}"
+        create_ddl.starts_with("CREATE TABLE `customers` (") && create_ddl.contains("`email`"),
+        "{create_ddl}"
     );
     let change = changes
         .iter()

@@ -18,7 +18,11 @@
 //!   ([`TableLayout::build`]); a TABLE_MAP identical to the last one for that id (same bytes,
 //!   no DDL since) reuses the layout, and tables the filters exclude are remembered as skipped,
 //!   so their rows events are dropped after reading six bytes;
-//! - the statement text of the next rows events (ROWS_QUERY / MariaDB ANNOTATE_ROWS).
+//! - the statement text of the next rows events (ROWS_QUERY / MariaDB ANNOTATE_ROWS);
+//! - the GTID state of every event group finished so far ([`EventHandler::gtids`]), when it
+//!   started from a known one: each transaction's GTID is added at its commit, a standalone
+//!   statement's (DDL) at the statement. Inside a transaction the state is the one before
+//!   it, which is what a mid-transaction offset must carry.
 //!
 //! MySQL 8 compressed transactions: `mysql_async` yields the TRANSACTION_PAYLOAD event and then
 //! the events decompressed from it. Inner events carry no usable positions, so from the
@@ -33,7 +37,7 @@ use super::{RowOp, StreamEvent};
 use crate::config::Filters;
 use crate::ddl::{self, DdlStatement};
 use crate::error::CaptureError;
-use crate::position::BinlogPosition;
+use crate::position::{BinlogPosition, GtidState};
 use crate::schema::{Catalog, SchemaError, Table, TableChange, TableId};
 use mysql_common::binlog::consts::EventType;
 use mysql_common::binlog::events::{
@@ -71,6 +75,12 @@ pub(crate) struct EventHandler {
     pending_gtid: Option<(Option<String>, BinlogPosition)>,
     /// GTID of the transaction in progress.
     gtid: Option<String>,
+    /// Inside a transaction (between its start and its commit).
+    in_txn: bool,
+    /// GTIDs of every event group finished, when known.
+    gtids: Option<GtidState>,
+    /// `gtids` as text (none while empty), formatted once per change.
+    gtids_text: Option<String>,
     query: Option<Arc<str>>,
     /// Inside a MySQL transaction payload: its (start, next).
     payload: Option<(u64, u64)>,
@@ -91,7 +101,12 @@ fn uuid_text(sid: &[u8; 16]) -> String {
 }
 
 impl EventHandler {
-    pub(crate) fn new(catalog: Catalog, filters: Filters, start: &BinlogPosition) -> Self {
+    pub(crate) fn new(
+        catalog: Catalog,
+        filters: Filters,
+        start: &BinlogPosition,
+        gtids: Option<GtidState>,
+    ) -> Self {
         Self {
             catalog,
             filters,
@@ -101,6 +116,9 @@ impl EventHandler {
             models: HashMap::new(),
             pending_gtid: None,
             gtid: None,
+            in_txn: false,
+            gtids_text: text_of(gtids.as_ref()),
+            gtids,
             query: None,
             payload: None,
             next: start.clone(),
@@ -114,6 +132,29 @@ impl EventHandler {
     /// The end of the last event handled.
     pub(crate) fn next_position(&self) -> &BinlogPosition {
         &self.next
+    }
+
+    /// The GTID state of every event group finished so far (see the module docs).
+    pub(crate) fn gtids(&self) -> Option<&GtidState> {
+        self.gtids.as_ref()
+    }
+
+    /// [`gtids`](Self::gtids) as an offset carries it: `None` while unknown or empty.
+    pub(crate) fn gtids_text(&self) -> Option<&str> {
+        self.gtids_text.as_deref()
+    }
+
+    /// Adds a finished event group's GTID to the state; a GTID that does not fit the state
+    /// (another server family) drops it, and offsets carry none from then on.
+    fn finished(&mut self, gtid: Option<&str>) {
+        let (Some(state), Some(gtid)) = (self.gtids.as_mut(), gtid) else {
+            return;
+        };
+        if let Err(e) = state.record(gtid) {
+            tracing::warn!(error = %e, "GTID does not fit the tracked GTID state; offsets will carry no GTIDs");
+            self.gtids = None;
+        }
+        self.gtids_text = text_of(self.gtids.as_ref());
     }
 
     fn pos(&self, offset: u64) -> BinlogPosition {
@@ -170,10 +211,12 @@ impl EventHandler {
                     text = format!("{text}:{tag}");
                 }
                 let text = format!("{text}:{}", g.gno());
+                self.in_txn = false;
                 self.pending_gtid = Some((Some(text), self.pos(start)));
                 None
             }
             t if t == EventType::ANONYMOUS_GTID_EVENT as u8 => {
+                self.in_txn = false;
                 self.pending_gtid = Some((None, self.pos(start)));
                 None
             }
@@ -183,9 +226,11 @@ impl EventHandler {
                 self.query = None;
                 if g.standalone {
                     self.gtid = Some(g.text());
+                    self.in_txn = false;
                     None
                 } else {
                     self.gtid = Some(g.text());
+                    self.in_txn = true;
                     Some(StreamEvent::Begin {
                         position: self.pos(start),
                         gtid: Some(g.text()),
@@ -254,9 +299,12 @@ impl EventHandler {
     fn commit(&mut self, end: u64, ts_sec: u32) -> StreamEvent {
         self.payload = None;
         self.query = None;
+        self.in_txn = false;
+        let gtid = self.gtid.take();
+        self.finished(gtid.as_deref());
         StreamEvent::Commit {
             next: self.pos(end),
-            gtid: self.gtid.take(),
+            gtid,
             ts_sec,
         }
     }
@@ -281,6 +329,7 @@ impl EventHandler {
             if gtid.is_some() {
                 self.gtid.clone_from(&gtid);
             }
+            self.in_txn = true;
             return Ok(Some(StreamEvent::Begin {
                 position,
                 gtid,
@@ -291,12 +340,24 @@ impl EventHandler {
         if trimmed.eq_ignore_ascii_case("COMMIT") || trimmed.eq_ignore_ascii_case("ROLLBACK") {
             return Ok(Some(self.commit(end, ts_sec)));
         }
-        self.pending_gtid = None;
+        if self.in_txn {
+            // A statement inside a transaction (SAVEPOINT, ...): the transaction goes on.
+            let schema = q.schema();
+            let db = (!schema.is_empty()).then_some(schema.as_ref());
+            return self.on_ddl(&sql, db, start, end, ts_sec);
+        }
+        // A statement on its own: its GTID (MySQL: the GTID event before it; MariaDB: the
+        // standalone GTID event) is finished with it.
+        let gtid = match self.pending_gtid.take() {
+            Some((g, _)) => g,
+            None => self.gtid.take(),
+        };
+        self.gtid = None;
         let schema = q.schema();
         let db = (!schema.is_empty()).then_some(schema.as_ref());
         let out = self.on_ddl(&sql, db, start, end, ts_sec);
-        if self.payload.is_none() {
-            self.gtid = None;
+        if out.is_ok() {
+            self.finished(gtid.as_deref());
         }
         out
     }
@@ -479,6 +540,10 @@ impl EventHandler {
             query: self.query.clone(),
         }))
     }
+}
+
+fn text_of(gtids: Option<&GtidState>) -> Option<String> {
+    gtids.filter(|g| !g.is_empty()).map(ToString::to_string)
 }
 
 /// The file a ROTATE names. The fake ROTATE a server sends first arrives before the

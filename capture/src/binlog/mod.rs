@@ -13,11 +13,15 @@ mod layout;
 mod mariadb;
 pub mod reader;
 mod rows;
+pub mod start;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_gtid;
 
 pub use reader::{BinlogReader, DEFAULT_HEARTBEAT};
+pub use start::Start;
 
 use crate::position::BinlogPosition;
 use crate::schema::{Table, TableChange};

@@ -1,5 +1,6 @@
-//! The binlog connection: registers as a replica, asks for the binlog from a file position, and
-//! feeds every event to the [`EventHandler`].
+//! The binlog connection: registers as a replica, asks for the binlog from a file position or
+//! a GTID state ([`Start`]; the requests are described in [`super::start`]), and feeds every
+//! event to the [`EventHandler`].
 //!
 //! Before `COM_BINLOG_DUMP` the session announces what the reader understands:
 //! - MariaDB: `@mariadb_slave_capability = 4` (GTID-aware), so GTID, GTID_LIST and checkpoint
@@ -16,15 +17,17 @@
 //! the stream and are used.
 //!
 //! Errors: the server refusing the start position because the file is gone (error 1236 "Could
-//! not find first log file name…", "…purged…") is [`CaptureError::BinlogPurged`]; a closed or
+//! not find first log file name…", "…purged…") is [`CaptureError::BinlogPurged`]; refusing a
+//! GTID start (1236 naming the GTID state) is [`CaptureError::GtidUnavailable`]; a closed or
 //! broken connection is transient; other server errors are definite.
 
 use super::StreamEvent;
 use super::events::EventHandler;
+use super::start::{self, Start};
 use crate::config::{DatabaseConfig, Filters};
 use crate::error::CaptureError;
 use crate::mysql::Flavor;
-use crate::position::BinlogPosition;
+use crate::position::{BinlogPosition, GtidState};
 use crate::schema::Catalog;
 use futures_core::Stream;
 use mysql_async::prelude::Queryable;
@@ -40,6 +43,8 @@ pub struct BinlogReader {
     stream: BinlogStream,
     handler: EventHandler,
     flavor: Flavor,
+    /// The GTID state the server was asked to start after, for errors about it.
+    dump_gtids: Option<GtidState>,
 }
 
 impl std::fmt::Debug for BinlogReader {
@@ -73,6 +78,19 @@ impl BinlogReader {
         catalog: Catalog,
         heartbeat: Duration,
     ) -> Result<BinlogReader, CaptureError> {
+        Self::start_from(db, server_id, filters, Start::at(start), catalog, heartbeat).await
+    }
+
+    /// Connects as replica `server_id` and starts at `start` (by file and offset, or by GTID),
+    /// with `catalog` as the table models in force there.
+    pub async fn start_from(
+        db: &DatabaseConfig,
+        server_id: u32,
+        filters: Filters,
+        start: Start,
+        catalog: Catalog,
+        heartbeat: Duration,
+    ) -> Result<BinlogReader, CaptureError> {
         let mut conn = Conn::new(crate::mysql::opts(db)).await?;
         let version: Option<String> = conn.query_first("SELECT VERSION()").await?;
         let flavor = Flavor::from_version(version.as_deref().unwrap_or_default());
@@ -82,17 +100,36 @@ impl BinlogReader {
         let nanos = heartbeat.as_nanos().clamp(1_000_000, 4_294_967_000_000_000);
         conn.query_drop(format!("SET @master_heartbeat_period = {nanos}"))
             .await?;
-        let request = BinlogStreamRequest::new(server_id)
-            .with_filename(start.file.as_bytes())
-            .with_pos(start.pos);
+        let request = BinlogStreamRequest::new(server_id);
+        let request = match (start.dump_gtids(), flavor) {
+            (None, _) => request
+                .with_filename(start.position.file.as_bytes())
+                .with_pos(start.position.pos),
+            (Some(GtidState::MySql(set)), Flavor::MySql) => {
+                request.with_gtid().with_gtid_set(start::mysql_sids(set)?)
+            }
+            (Some(GtidState::MariaDb(position)), Flavor::MariaDb) => {
+                for statement in start::mariadb_gtid_session(position) {
+                    conn.query_drop(statement).await?;
+                }
+                request
+            }
+            (Some(g), flavor) => {
+                return Err(CaptureError::Definite(format!(
+                    "cannot resume a {flavor:?} server from GTID state {g} of the other server family"
+                )));
+            }
+        };
+        let dump_gtids = start.dump_gtids().cloned();
         let stream = conn
             .get_binlog_stream(request)
             .await
-            .map_err(|e| map_stream_error(e, &start))?;
+            .map_err(|e| map_stream_error(e, &start.position, dump_gtids.as_ref()))?;
         Ok(BinlogReader {
             stream,
-            handler: EventHandler::new(catalog, filters, &start),
+            handler: EventHandler::new(catalog, filters, &start.position, start.gtids),
             flavor,
+            dump_gtids,
         })
     }
 
@@ -102,7 +139,13 @@ impl BinlogReader {
             let item = std::future::poll_fn(|cx| Pin::new(&mut self.stream).poll_next(cx)).await;
             let event = match item {
                 Some(Ok(event)) => event,
-                Some(Err(e)) => return Err(map_stream_error(e, self.handler.next_position())),
+                Some(Err(e)) => {
+                    return Err(map_stream_error(
+                        e,
+                        self.handler.next_position(),
+                        self.dump_gtids.as_ref(),
+                    ));
+                }
                 None => {
                     return Err(CaptureError::Transient(
                         "the server ended the binlog stream".into(),
@@ -125,6 +168,17 @@ impl BinlogReader {
         self.handler.next_position()
     }
 
+    /// The GTID state of every event group read so far, when the reader started from a known
+    /// one (see [`Start::gtids`]).
+    pub fn gtids(&self) -> Option<&GtidState> {
+        self.handler.gtids()
+    }
+
+    /// [`gtids`](Self::gtids) as an offset carries it: `None` while unknown or empty.
+    pub fn gtids_text(&self) -> Option<&str> {
+        self.handler.gtids_text()
+    }
+
     /// The server family the reader is connected to.
     pub fn flavor(&self) -> Flavor {
         self.flavor
@@ -137,11 +191,20 @@ impl BinlogReader {
 }
 
 /// Classifies an error of the binlog connection (see the module docs).
-fn map_stream_error(e: mysql_async::Error, at: &BinlogPosition) -> CaptureError {
+fn map_stream_error(
+    e: mysql_async::Error,
+    at: &BinlogPosition,
+    dump_gtids: Option<&GtidState>,
+) -> CaptureError {
     match e {
         mysql_async::Error::Server(s) => {
             let msg = s.message.to_ascii_lowercase();
-            if s.code == 1236
+            let refused = dump_gtids
+                .filter(|_| s.code == 1236)
+                .and_then(|g| start::gtid_refused(&s.message, g, at));
+            if let Some(refused) = refused {
+                refused
+            } else if s.code == 1236
                 && (msg.contains("could not find first log file")
                     || msg.contains("purged")
                     || msg.contains("could not open log file"))

@@ -13,13 +13,13 @@ use mysql_common::binlog::consts::BinlogVersion;
 use mysql_common::binlog::events::{Event, FormatDescriptionEvent};
 
 const ROTATE: u8 = 4;
-const QUERY: u8 = 2;
-const XID: u8 = 16;
-const TABLE_MAP: u8 = 19;
-const WRITE_ROWS: u8 = 30;
-const GTID: u8 = 33;
+pub(super) const QUERY: u8 = 2;
+pub(super) const XID: u8 = 16;
+pub(super) const TABLE_MAP: u8 = 19;
+pub(super) const WRITE_ROWS: u8 = 30;
+pub(super) const GTID: u8 = 33;
 const PAYLOAD: u8 = 40;
-const MARIA_GTID: u8 = 162;
+pub(super) const MARIA_GTID: u8 = 162;
 
 fn lenenc(out: &mut Vec<u8>, v: u64) {
     if v < 251 {
@@ -34,13 +34,13 @@ fn lenenc(out: &mut Vec<u8>, v: u64) {
 }
 
 /// A binlog writer: events with consecutive positions from 4.
-struct Log {
+pub(super) struct Log {
     fde: FormatDescriptionEvent<'static>,
     pos: u32,
 }
 
 impl Log {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             fde: FormatDescriptionEvent::new(BinlogVersion::Version4),
             pos: 4,
@@ -61,7 +61,7 @@ impl Log {
     }
 
     /// The next event, positioned after the previous one.
-    fn event(&mut self, ty: u8, body: &[u8]) -> Event {
+    pub(super) fn event(&mut self, ty: u8, body: &[u8]) -> Event {
         self.pos += (19 + body.len()) as u32;
         Event::read(&self.fde, &Self::raw(ty, self.pos, body)[..]).unwrap()
     }
@@ -71,7 +71,7 @@ impl Log {
     }
 }
 
-fn query_body(schema: &str, sql: &str) -> Vec<u8> {
+pub(super) fn query_body(schema: &str, sql: &str) -> Vec<u8> {
     let mut b = Vec::new();
     b.extend_from_slice(&77u32.to_le_bytes()); // thread id
     b.extend_from_slice(&0u32.to_le_bytes());
@@ -84,7 +84,7 @@ fn query_body(schema: &str, sql: &str) -> Vec<u8> {
     b
 }
 
-fn gtid_body(gno: u64) -> Vec<u8> {
+pub(super) fn gtid_body(gno: u64) -> Vec<u8> {
     let mut b = vec![1u8];
     b.extend((0..16u8).map(|i| i * 17));
     b.extend_from_slice(&gno.to_le_bytes());
@@ -96,7 +96,7 @@ fn gtid_body(gno: u64) -> Vec<u8> {
 
 /// TABLE_MAP of `db.t (id INT UNSIGNED, name VARCHAR(20), amount DECIMAL(10,2))` with the
 /// given column names in the optional metadata.
-fn table_map_body(table: &str, names: &[&str]) -> Vec<u8> {
+pub(super) fn table_map_body(table: &str, names: &[&str]) -> Vec<u8> {
     let mut b = Vec::new();
     b.extend_from_slice(&[7, 0, 0, 0, 0, 0, 0, 0]);
     b.push(2);
@@ -121,7 +121,7 @@ fn table_map_body(table: &str, names: &[&str]) -> Vec<u8> {
     b
 }
 
-fn write_rows_body() -> Vec<u8> {
+pub(super) fn write_rows_body() -> Vec<u8> {
     let mut b = vec![7, 0, 0, 0, 0, 0, 0, 0];
     b.extend_from_slice(&2u16.to_le_bytes());
     lenenc(&mut b, 3);
@@ -139,7 +139,7 @@ fn write_rows_body() -> Vec<u8> {
     b
 }
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let mut c = Catalog::new();
     c.apply_sql(
         "CREATE TABLE t (id INT UNSIGNED PRIMARY KEY, name VARCHAR(20) CHARACTER SET utf8mb4, \
@@ -152,14 +152,19 @@ fn catalog() -> Catalog {
 }
 
 fn handler(filters: Filters) -> EventHandler {
-    EventHandler::new(catalog(), filters, &BinlogPosition::new("binlog.000001", 4))
+    EventHandler::new(
+        catalog(),
+        filters,
+        &BinlogPosition::new("binlog.000001", 4),
+        None,
+    )
 }
 
-fn all(h: &mut EventHandler, events: &[Event]) -> Vec<StreamEvent> {
+pub(super) fn all(h: &mut EventHandler, events: &[Event]) -> Vec<StreamEvent> {
     events.iter().filter_map(|e| h.handle(e).unwrap()).collect()
 }
 
-fn fake_rotate(log: &Log) -> Event {
+pub(super) fn fake_rotate(log: &Log) -> Event {
     let mut body = 4u64.to_le_bytes().to_vec();
     body.extend_from_slice(b"binlog.000001");
     log.read(&Log::raw(ROTATE, 0, &body))
@@ -465,7 +470,12 @@ fn decode_rate() {
         Some("db"),
     )
     .unwrap();
-    let mut h = EventHandler::new(c, Filters::default(), &BinlogPosition::new("b.000001", 4));
+    let mut h = EventHandler::new(
+        c,
+        Filters::default(),
+        &BinlogPosition::new("b.000001", 4),
+        None,
+    );
     let mut log = Log::new();
     let mut tm = vec![9, 0, 0, 0, 0, 0, 0, 0, 2];
     tm.extend_from_slice(b"db\0\x01b\0");

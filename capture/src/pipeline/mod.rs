@@ -5,11 +5,13 @@
 //! 1. Read the committed offset. None (or a snapshot that did not complete) and a snapshot
 //!    mode that reads data: run the consistent snapshot; emit each row as `op: r` with its
 //!    snapshot marker; record every table model in the schema history at the snapshot
-//!    position; wait for every record to be acknowledged; commit `{position,
+//!    position (with its `SHOW CREATE TABLE` text); with `include.schema.changes`, write
+//!    Debezium's snapshot statements to the schema change topic, each with its `ddl`; wait for every record to be acknowledged; commit `{position,
 //!    snapshot_completed: true}`.
 //! 2. Restore the table models in force at the offset from the schema history, and stream
-//!    from the offset's position. The first transaction after a mid-transaction offset skips
-//!    the rows events already emitted (`event`).
+//!    from the offset: by GTID when it carries a GTID state and the server has GTIDs, by file
+//!    and position otherwise ([`resume`]). The first transaction after a mid-transaction
+//!    offset skips the rows events already emitted (`event`).
 //! 3. For each event: `Begin` opens a transaction; `Rows` are encoded with the prepared
 //!    table (schemas registered first, [`schemas::SchemaGate`]) and sent, then a checkpoint
 //!    `{transaction start, events done}` is recorded; `SchemaChange` registers the new schemas
@@ -25,6 +27,7 @@
 pub mod emit;
 pub mod heartbeat;
 pub mod offset;
+mod resume;
 mod run;
 mod schema_topic;
 pub mod schemas;

@@ -7,7 +7,7 @@ use super::offset::SourceOffset;
 use super::schema_topic::SchemaTopic;
 use super::schemas::SchemaGate;
 use crate::avro::{Op, SourceInfo};
-use crate::binlog::{BinlogReader, RowOp, StreamEvent};
+use crate::binlog::{BinlogReader, RowOp, Start, StreamEvent};
 use crate::config::{ConnectorConfig, SnapshotMode};
 use crate::connect::{TaskContext, TaskFailure, TaskRunner};
 use crate::error::CaptureError;
@@ -132,6 +132,11 @@ fn binlog_source<'a>(
     source
 }
 
+/// The reader's GTID state as an offset carries it.
+fn gtids_text(reader: &BinlogReader) -> Option<String> {
+    reader.gtids_text().map(str::to_owned)
+}
+
 /// Resolves once the task is told to stop.
 async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
@@ -184,24 +189,35 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             .offset(&self.ctx.name)
             .await
             .map_err(store_error)?;
-        // A resume point the server has purged: a clear error naming the file, or, with
+        // How to resume (by GTID or file and offset, see `resume`). A resume point the
+        // server no longer has: a clear error naming it, or, with
         // `snapshot.mode=when_needed`, a new snapshot.
+        let mut start = None;
         if let Some(o) = committed.as_ref().filter(|o| o.snapshot_completed) {
-            match crate::mysql::preflight::ensure_not_purged(&mut conn, &o.position()).await {
-                Err(CaptureError::BinlogPurged { file, .. })
-                    if self.config.snapshot_mode == SnapshotMode::WhenNeeded =>
-                {
-                    tracing::warn!(connector = %self.ctx.name, %file, "resume point purged from the server; snapshot.mode=when_needed: taking a new snapshot");
+            match super::resume::plan(&mut conn, &server, o).await {
+                Ok(s) => start = Some(s),
+                Err(
+                    e @ (CaptureError::BinlogPurged { .. } | CaptureError::GtidUnavailable { .. }),
+                ) if self.config.snapshot_mode == SnapshotMode::WhenNeeded => {
+                    tracing::warn!(connector = %self.ctx.name, error = %e, "resume point no longer on the server; snapshot.mode=when_needed: taking a new snapshot");
                     committed = None;
                 }
-                other => other?,
+                Err(e) => return Err(e),
             }
         }
         let _ = conn.disconnect().await;
-        let offset = match committed {
-            Some(o) if o.snapshot_completed => o,
+        let (offset, start) = match (committed, start) {
+            (Some(o), Some(start)) if o.snapshot_completed => (o, start),
             _ => match self.snapshot(stop.clone()).await? {
-                Some(o) => o,
+                Some(o) => {
+                    // Straight on from the snapshot position, with its GTID state.
+                    let start = Start {
+                        position: o.position(),
+                        gtids: o.gtids.as_deref().and_then(|g| g.parse().ok()),
+                        by_gtid: false,
+                    };
+                    (o, start)
+                }
                 None => return Ok(()),
             },
         };
@@ -211,7 +227,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             stopped(&mut stop).await;
             return Ok(());
         }
-        self.stream(offset, stop).await
+        self.stream(offset, start, stop).await
     }
 
     /// Takes the snapshot (rows only if the mode reads data); `None` when stopped.
@@ -247,6 +263,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         }
         self.ctx.status.snapshot_done();
         let position_text = outcome.position.to_string();
+        let created: std::collections::HashMap<&TableId, &str> = outcome
+            .ddl
+            .iter()
+            .filter_map(|d| match &d.change {
+                Some(TableChange::Created(id)) => Some((id, d.ddl.as_str())),
+                _ => None,
+            })
+            .collect();
         let versions: Vec<TableVersion<Table>> = outcome
             .catalog
             .tables()
@@ -255,7 +279,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                 database: t.id.database.clone(),
                 table: t.id.table.clone(),
                 position: position_text.clone(),
-                ddl: "snapshot".to_owned(),
+                ddl: created.get(&t.id).copied().unwrap_or("snapshot").to_owned(),
                 model: Some(t.clone()),
             })
             .collect();
@@ -270,30 +294,49 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             .map_err(store_error)?;
         if let Some(topic) = &self.schema_topic {
             let ts_ms = now_micros() / 1000;
-            for v in &versions {
-                let Some(model) = &v.model else { continue };
+            for statement in &outcome.ddl {
+                let table = match &statement.change {
+                    Some(TableChange::Created(id) | TableChange::Dropped(id)) => {
+                        Some(id.table.as_str())
+                    }
+                    _ => None,
+                };
                 let mut source =
-                    SourceInfo::new(&self.config.topic_prefix, &v.database, Some(&v.table));
+                    SourceInfo::new(&self.config.topic_prefix, &statement.database, table);
                 source.ts_ms = ts_ms;
                 source.snapshot = crate::avro::SnapshotMarker::True;
                 source.server_id = self.server_id;
                 source.file = &outcome.position.file;
                 source.pos = i64::try_from(outcome.position.pos).unwrap_or(i64::MAX);
-                topic
-                    .emit(
-                        &mut self.emitter,
-                        &outcome.catalog,
-                        |_| true,
-                        &[TableChange::Created(model.id.clone())],
-                        Some(&v.database),
-                        None,
-                        &source,
-                    )
-                    .await?;
+                match &statement.change {
+                    Some(change) => {
+                        topic
+                            .emit(
+                                &mut self.emitter,
+                                &outcome.catalog,
+                                |_| true,
+                                std::slice::from_ref(change),
+                                Some(&statement.database),
+                                Some(&statement.ddl),
+                                &source,
+                            )
+                            .await?;
+                    }
+                    None => {
+                        topic
+                            .emit_statement(
+                                &mut self.emitter,
+                                &statement.database,
+                                &statement.ddl,
+                                &source,
+                            )
+                            .await?;
+                    }
+                }
             }
         }
         let mut offset = SourceOffset::at(&outcome.position);
-        offset.gtid = outcome.gtid.clone();
+        offset.gtids = outcome.gtid.clone();
         self.emitter.checkpoint(offset.clone());
         self.emitter.flush().await?;
         tracing::info!(connector = %self.ctx.name, rows = outcome.rows, position = %outcome.position, "snapshot completed");
@@ -324,13 +367,13 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
     async fn stream(
         &mut self,
         offset: SourceOffset,
+        start: Start,
         mut stop: watch::Receiver<bool>,
     ) -> Result<(), CaptureError> {
-        let start = offset.position();
         let mut catalog = Catalog::new();
         for v in self
             .store
-            .tables_at::<Table>(&self.ctx.name, at_or_before(&start))
+            .tables_at::<Table>(&self.ctx.name, at_or_before(&start.position))
             .await
             .map_err(store_error)?
         {
@@ -340,18 +383,19 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         }
         let mut heartbeat =
             Heartbeat::new(self.config.heartbeat_interval_ms, &self.config.topic_prefix);
-        let mut reader = BinlogReader::start_with_heartbeat(
+        let from = start.to_string();
+        let mut reader = BinlogReader::start_from(
             &self.config.database,
             self.config.database.server_id,
             self.config.filters.clone(),
-            start.clone(),
+            start,
             catalog,
             heartbeat
                 .as_ref()
                 .map_or(crate::binlog::DEFAULT_HEARTBEAT, |h| h.interval()),
         )
         .await?;
-        tracing::info!(connector = %self.ctx.name, position = %start, skip_events = offset.event, "streaming");
+        tracing::info!(connector = %self.ctx.name, from = %from, position = %offset.position(), skip_events = offset.event, "streaming");
         if self.config.provide_transaction_metadata {
             let topic = format!("{}.transaction", self.config.topic_prefix);
             let key_id = self
@@ -455,7 +499,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         file: begin.file.clone(),
                         pos: begin.pos,
                         event: *events,
-                        gtid: last.gtid.clone(),
+                        gtids: gtids_text(&reader),
                         snapshot_completed: true,
                         ts_sec,
                     };
@@ -505,7 +549,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                             file: next.file.clone(),
                             pos: next.pos,
                             event: 0,
-                            gtid: last.gtid.clone(),
+                            gtids: gtids_text(&reader),
                             snapshot_completed: true,
                             ts_sec: last.ts_sec,
                         };
@@ -534,14 +578,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                             file: next.file.clone(),
                             pos: next.pos,
                             event: 0,
-                            gtid: last.gtid.clone(),
+                            gtids: gtids_text(&reader),
                             snapshot_completed: true,
                             ts_sec,
                         };
                         self.emitter.checkpoint(last.clone());
                     }
                 }
-                StreamEvent::Commit { next, gtid, ts_sec } => {
+                StreamEvent::Commit { next, ts_sec, .. } => {
                     self.emitter.end_transaction().await?;
                     txn = None;
                     skip = 0;
@@ -549,7 +593,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         file: next.file.clone(),
                         pos: next.pos,
                         event: 0,
-                        gtid: gtid.or(last.gtid.clone()),
+                        gtids: gtids_text(&reader),
                         snapshot_completed: true,
                         ts_sec,
                     };
@@ -560,6 +604,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         last = SourceOffset {
                             file: next.file.clone(),
                             pos: next.pos,
+                            gtids: gtids_text(&reader),
                             ..last.clone()
                         };
                         self.emitter.checkpoint(last.clone());

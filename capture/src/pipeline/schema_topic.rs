@@ -1,6 +1,7 @@
 //! Writing DDL to the schema change topic `<prefix>` (`include.schema.changes`, Debezium's
 //! default): one record per statement that changed captured tables, after the table schemas it
-//! produced were registered.
+//! produced were registered; and, from the snapshot, the database-level statements Debezium
+//! records (charset `SET`, `DROP`/`CREATE DATABASE`, `USE`) with no table changes.
 
 use super::emit::Emitter;
 use super::schemas::SchemaGate;
@@ -99,17 +100,39 @@ impl SchemaTopic {
             || first.id.split('"').nth(1).unwrap_or_default().to_owned(),
             str::to_owned,
         );
+        self.write(emitter, &database, ddl, &records, source).await
+    }
+
+    /// Emits the record of a statement that changes no table (`tableChanges` empty).
+    pub(crate) async fn emit_statement<S: RecordSink>(
+        &self,
+        emitter: &mut Emitter<S>,
+        database: &str,
+        ddl: &str,
+        source: &SourceInfo<'_>,
+    ) -> Result<(), CaptureError> {
+        self.write(emitter, database, Some(ddl), &[], source).await
+    }
+
+    async fn write<S: RecordSink>(
+        &self,
+        emitter: &mut Emitter<S>,
+        database: &str,
+        ddl: Option<&str>,
+        records: &[TableChangeRecord<'_>],
+        source: &SourceInfo<'_>,
+    ) -> Result<(), CaptureError> {
         let mut key = Vec::with_capacity(32);
         write_confluent_header(&mut key, self.key_id);
-        self.schemas.encode_key(&database, &mut key);
+        self.schemas.encode_key(database, &mut key);
         let mut value = Vec::with_capacity(1024);
         write_confluent_header(&mut value, self.value_id);
         self.schemas.encode_value(
             source,
             source.ts_ms,
-            Some(&database),
+            Some(database),
             ddl,
-            &records,
+            records,
             &mut value,
         );
         emitter.raw(&self.topic, &key, &value).await

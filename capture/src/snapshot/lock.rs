@@ -2,9 +2,9 @@
 //! transaction, unlock — the steps and fallbacks the module documentation of
 //! [`super`] describes.
 
-use super::Consistency;
 use super::position::{self, Flavor, server_code};
 use super::schema;
+use super::{Consistency, SnapshotDdl};
 use crate::config::{ConnectorConfig, SnapshotLockingMode};
 use crate::error::CaptureError;
 use crate::position::BinlogPosition;
@@ -30,6 +30,7 @@ pub(super) struct Established {
     pub(super) position: BinlogPosition,
     pub(super) gtid: Option<String>,
     pub(super) catalog: Catalog,
+    pub(super) ddl: Vec<SnapshotDdl>,
     pub(super) tables: Vec<Arc<Table>>,
     pub(super) consistency: Consistency,
 }
@@ -85,7 +86,7 @@ async fn global_lock(
     let (position, mysql_gtids) = position::current(conn).await?;
     let gtid = position::gtid_at(conn, flavor, &position, mysql_gtids).await?;
     let (databases, ids) = schema::list(conn, config).await?;
-    let catalog = schema::read(conn, &databases, &ids).await?;
+    let (catalog, ddl) = schema::read(conn, &databases, &ids).await?;
     conn.query_drop("START TRANSACTION WITH CONSISTENT SNAPSHOT")
         .await?;
     conn.query_drop("UNLOCK TABLES").await?;
@@ -94,7 +95,13 @@ async fn global_lock(
         %position,
         "global read lock released"
     );
-    established(position, gtid, catalog, &ids, Consistency::GlobalReadLock)
+    established(
+        position,
+        gtid,
+        (catalog, ddl),
+        &ids,
+        Consistency::GlobalReadLock,
+    )
 }
 
 /// MariaDB without a lock: the consistent snapshot first, then the binlog position MariaDB
@@ -109,7 +116,7 @@ async fn mariadb_snapshot(
     let position = position::mariadb_snapshot(conn).await?;
     let gtid = position::gtid_at(conn, Flavor::MariaDb, &position, None).await?;
     let (databases, ids) = schema::list(conn, config).await?;
-    let catalog = schema::read(conn, &databases, &ids).await?;
+    let (catalog, ddl) = schema::read(conn, &databases, &ids).await?;
     tracing::warn!(
         reason = why,
         %position,
@@ -120,7 +127,7 @@ async fn mariadb_snapshot(
     established(
         position,
         gtid,
-        catalog,
+        (catalog, ddl),
         &ids,
         Consistency::MariaDbSnapshotPosition,
     )
@@ -146,7 +153,7 @@ async fn mysql_without_global_lock(
         {
             Ok(()) => {
                 let (position, gtids) = position::current(conn).await?;
-                let catalog = schema::read(conn, &databases, &ids).await?;
+                let (catalog, ddl) = schema::read(conn, &databases, &ids).await?;
                 tracing::warn!(
                     reason = why,
                     %position,
@@ -154,7 +161,13 @@ async fn mysql_without_global_lock(
                     "snapshot under LOCK TABLES … READ: writes to the captured tables wait until \
                      the snapshot has read every row"
                 );
-                return established(position, gtids, catalog, &ids, Consistency::TableLocks);
+                return established(
+                    position,
+                    gtids,
+                    (catalog, ddl),
+                    &ids,
+                    Consistency::TableLocks,
+                );
             }
             Err(e) if denied(&e) => {
                 tracing::warn!(error = %e, "LOCK TABLES is not permitted either");
@@ -165,7 +178,7 @@ async fn mysql_without_global_lock(
     conn.query_drop("START TRANSACTION WITH CONSISTENT SNAPSHOT")
         .await?;
     let (position, gtids) = position::current(conn).await?;
-    let catalog = schema::read(conn, &databases, &ids).await?;
+    let (catalog, ddl) = schema::read(conn, &databases, &ids).await?;
     tracing::warn!(
         reason = why,
         %position,
@@ -173,13 +186,19 @@ async fn mysql_without_global_lock(
          rows committed while the snapshot started may be emitted twice or missed; grant RELOAD \
          (or LOCK TABLES) for an exact snapshot"
     );
-    established(position, gtids, catalog, &ids, Consistency::Unguarded)
+    established(
+        position,
+        gtids,
+        (catalog, ddl),
+        &ids,
+        Consistency::Unguarded,
+    )
 }
 
 fn established(
     position: BinlogPosition,
     gtid: Option<String>,
-    catalog: Catalog,
+    (catalog, ddl): (Catalog, Vec<SnapshotDdl>),
     ids: &[TableId],
     consistency: Consistency,
 ) -> Result<Established, CaptureError> {
@@ -197,6 +216,7 @@ fn established(
         position,
         gtid,
         catalog,
+        ddl,
         tables,
         consistency,
     })

@@ -55,7 +55,7 @@ use crate::avro::SnapshotMarker;
 use crate::config::ConnectorConfig;
 use crate::error::CaptureError;
 use crate::position::BinlogPosition;
-use crate::schema::{Catalog, Table, TableId};
+use crate::schema::{Catalog, Table, TableChange, TableId};
 use crate::value::OwnedColumnValue;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -75,6 +75,29 @@ pub struct SnapshotRow {
     pub position: Arc<BinlogPosition>,
 }
 
+/// A statement the snapshot records for the schema (Debezium's snapshot DDL, reference §3.3),
+/// written to the schema change topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotDdl {
+    /// The database it belongs to (empty for the server charset `SET`).
+    pub database: String,
+    /// The statement: `SHOW CREATE TABLE` text for a table, Debezium's own statements
+    /// otherwise.
+    pub ddl: String,
+    /// The table it drops or creates, if any.
+    pub change: Option<TableChange>,
+}
+
+impl SnapshotDdl {
+    fn statement(database: &str, ddl: String) -> Self {
+        Self {
+            database: database.to_owned(),
+            ddl,
+            change: None,
+        }
+    }
+}
+
 /// Where the snapshot was taken and the table models at that point.
 #[derive(Debug, Clone)]
 pub struct SnapshotOutcome {
@@ -85,6 +108,8 @@ pub struct SnapshotOutcome {
     pub gtid: Option<String>,
     /// Every captured table's model at `position`, and the captured databases' charsets.
     pub catalog: Catalog,
+    /// The schema statements, in order ([`SnapshotDdl`]).
+    pub ddl: Vec<SnapshotDdl>,
     /// How consistency was obtained.
     pub consistency: Consistency,
     /// Rows sent (0 for `no_data`).
@@ -195,6 +220,7 @@ async fn run_on(
         position: locked.position,
         gtid: locked.gtid,
         catalog: locked.catalog,
+        ddl: locked.ddl,
         consistency: locked.consistency,
         rows: sent,
     })
