@@ -240,7 +240,7 @@ pub async fn read_current_catalog(
         .init(vec!["SET NAMES utf8mb4"]);
     let mut conn = mysql_async::Conn::new(opts).await?;
     let (databases, tables) = schema::list(&mut conn, config).await?;
-    let catalog = schema::read(&mut conn, &databases, &tables).await;
+    let read = schema::read(&mut conn, &databases, &tables).await;
     let _ = conn.disconnect().await;
-    catalog
+    read.map(|(catalog, _ddl)| catalog)
 }
