@@ -163,3 +163,78 @@ fn restart_resumes_by_gtid_even_when_the_file_position_is_stale() {
             == (Some(end.0.as_str()), Some(end.1), Some(0))
     });
 }
+
+/// `(id, transaction.total_order, transaction.data_collection_order)` of a change event.
+fn order(record: &Value) -> (i64, i64, i64) {
+    let value = &record["value"];
+    let t = &value["transaction"];
+    (
+        value["after"]["id"].as_i64().unwrap_or(-1),
+        t["total_order"].as_i64().unwrap_or(-1),
+        t["data_collection_order"].as_i64().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn restart_inside_a_transaction_continues_its_transaction_metadata() {
+    let mut stack = CaptureStack::start(
+        "CREATE DATABASE r; CREATE TABLE r.t (id INT PRIMARY KEY, note VARCHAR(20))",
+    );
+    let mut config = stack.connector_config(5803, "resumesrv", "r");
+    config["provide.transaction.metadata"] = json!("true");
+    stack.create_connector(CONNECTOR, &config);
+    stack.wait_offset(CONNECTOR, 60, |o| o["snapshot_completed"] == true);
+
+    let (file, begin) = stack.binlog_position();
+    stack.db.root(
+        "BEGIN;
+         INSERT INTO r.t VALUES (1, 'one'); INSERT INTO r.t VALUES (2, 'two');
+         INSERT INTO r.t VALUES (3, 'three'); INSERT INTO r.t VALUES (4, 'four');
+         INSERT INTO r.t VALUES (5, 'five');
+         COMMIT;",
+    );
+    let end = stack.binlog_position();
+    let first: Vec<_> = stack.consume(&[TOPIC], 5, 60).iter().map(order).collect();
+    assert_eq!(
+        first,
+        [(1, 1, 1), (2, 2, 2), (3, 3, 3), (4, 4, 4), (5, 5, 5)]
+    );
+    let committed = stack.wait_offset(CONNECTOR, 30, |o| {
+        (o["file"].as_str(), o["pos"].as_u64()) == (Some(end.0.as_str()), Some(end.1))
+    });
+
+    assert!(stack.server.terminate().success());
+    let offset = json!({
+        "file": file,
+        "pos": begin,
+        "event": 2,
+        "snapshot_completed": true,
+        "ts_sec": committed["ts_sec"],
+    });
+    stack.overwrite_offset(CONNECTOR, &offset);
+    stack.server.restart();
+
+    // The replayed events keep their orders, as the first time.
+    let all: Vec<_> = stack.consume(&[TOPIC], 9, 20).iter().map(order).collect();
+    assert_eq!(
+        all.len(),
+        8,
+        "{all:?}\n---- sluice log:\n{}",
+        stack.server.log()
+    );
+    assert_eq!(all[5..], first[2..]);
+    // No second BEGIN for T (it went out before the crash); its END again, with all 5 events.
+    let markers = stack.consume(&["resumesrv.transaction"], 4, 20);
+    let statuses: Vec<&str> = markers
+        .iter()
+        .map(|m| m["value"]["status"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(statuses, ["BEGIN", "END", "END"], "{markers:#?}");
+    let replayed_end = &markers[2]["value"];
+    assert_eq!(replayed_end["event_count"], 5);
+    assert_eq!(
+        replayed_end["data_collections"],
+        json!([{"data_collection": "r.t", "event_count": 5}])
+    );
+    assert_eq!(replayed_end["id"], markers[0]["value"]["id"]);
+}

@@ -83,26 +83,70 @@ impl<S: RecordSink> Emitter<S> {
         after: Option<&[ColumnValue<'_>]>,
         source: &SourceInfo<'_>,
     ) -> Result<(), CaptureError> {
-        if op == Op::Update
-            && let (Some(b), Some(a)) = (before, after)
-            && table.key_id.is_some()
+        if let (Some(b), Some(a)) = (before, after)
+            && self.key_changes(table, op, b, a)?
         {
-            // Compare the encoded keys in the reusable buffers (no allocation per update).
-            let mut old_key = std::mem::take(&mut self.scratch);
-            let mut new_key = std::mem::take(&mut self.key);
-            old_key.clear();
-            new_key.clear();
-            encode_key(table, b, &mut old_key)?;
-            encode_key(table, a, &mut new_key)?;
-            let changed = old_key != new_key;
-            self.scratch = old_key;
-            self.key = new_key;
-            if changed {
-                self.one(table, Op::Delete, Some(b), None, source).await?;
-                return self.one(table, Op::Create, None, Some(a), source).await;
-            }
+            self.one(table, Op::Delete, Some(b), None, source).await?;
+            return self.one(table, Op::Create, None, Some(a), source).await;
         }
         self.one(table, op, before, after, source).await
+    }
+
+    /// Whether an update changes the row's key (it is then emitted as `d` + tombstone + `c`).
+    fn key_changes(
+        &mut self,
+        table: &PreparedTable,
+        op: Op,
+        before: &[ColumnValue<'_>],
+        after: &[ColumnValue<'_>],
+    ) -> Result<bool, CaptureError> {
+        if op != Op::Update || table.key_id.is_none() {
+            return Ok(false);
+        }
+        // Compare the encoded keys in the reusable buffers (no allocation per update).
+        let mut old_key = std::mem::take(&mut self.scratch);
+        let mut new_key = std::mem::take(&mut self.key);
+        old_key.clear();
+        new_key.clear();
+        let encoded = encode_key(table, before, &mut old_key)
+            .and_then(|_| encode_key(table, after, &mut new_key));
+        let changed = old_key != new_key;
+        self.scratch = old_key;
+        self.key = new_key;
+        encoded?;
+        Ok(changed)
+    }
+
+    /// Whether data events are counted in transactions (`provide.transaction.metadata`) and one
+    /// is open.
+    pub fn counts_transaction(&self) -> bool {
+        self.tx_meta.is_some() && self.open.is_some()
+    }
+
+    /// Counts, without sending, the data events of a row a restart skips because it was
+    /// emitted before (the offset's `event`): the transaction's orders then continue where
+    /// they were, and its BEGIN, already sent, is not sent again.
+    pub fn replay_row(
+        &mut self,
+        table: &PreparedTable,
+        op: Op,
+        before: Option<&[ColumnValue<'_>]>,
+        after: Option<&[ColumnValue<'_>]>,
+        source: &SourceInfo<'_>,
+    ) -> Result<(), CaptureError> {
+        let events = match (before, after) {
+            (Some(b), Some(a)) if self.key_changes(table, op, b, a)? => 2,
+            _ if matches!(op, Op::Create | Op::Update | Op::Delete) => 1,
+            _ => 0,
+        };
+        if let Some((tx, begun)) = self.open.as_mut() {
+            let collection = format!("{}.{}", source.db, source.table.unwrap_or_default());
+            for _ in 0..events {
+                tx.count(&collection);
+            }
+            *begun |= events > 0;
+        }
+        Ok(())
     }
 
     async fn one(

@@ -452,9 +452,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         });
                     };
                     *events += 1;
-                    if skip > 0 {
+                    // Emitted before the restart: skipped, but still counted in the open
+                    // transaction's metadata so its orders carry on.
+                    let replay = skip > 0;
+                    if replay {
                         skip -= 1;
-                        continue;
+                        if !self.emitter.counts_transaction() {
+                            continue;
+                        }
                     }
                     let prepared = self.gate.prepare(&table).await?;
                     let mut source = binlog_source(
@@ -484,16 +489,19 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     if self.config.emits(operation) {
                         for (i, row) in rows.iter().enumerate() {
                             source.row = i32::try_from(i).unwrap_or(i32::MAX);
-                            self.emitter
-                                .row(
-                                    &prepared,
-                                    op_code,
-                                    row.before.as_deref(),
-                                    row.after.as_deref(),
-                                    &source,
-                                )
-                                .await?;
+                            let (before, after) = (row.before.as_deref(), row.after.as_deref());
+                            if replay {
+                                self.emitter
+                                    .replay_row(&prepared, op_code, before, after, &source)?;
+                            } else {
+                                self.emitter
+                                    .row(&prepared, op_code, before, after, &source)
+                                    .await?;
+                            }
                         }
+                    }
+                    if replay {
+                        continue;
                     }
                     last = SourceOffset {
                         file: begin.file.clone(),
