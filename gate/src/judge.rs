@@ -5,8 +5,8 @@
 //! exactly as capture derives them ([`TableAvro::from_config`]); a schema that differs from the
 //! table's previous one is checked against its subject as the registry would check it at
 //! registration ([`sluice_compat::check`] under the subject's level). Each statement is judged
-//! as a point where rows may be written, as they are in production between migrations:
-//! capture registers a table's schemas before the first row written with them.
+//! on its own because capture registers a table's schemas as soon as it reads the DDL
+//! statement from the binlog, before any row written with them.
 //!
 //! Every judged schema is then registered in the simulation ([`Subjects::submit`]), so later
 //! statements are checked against it (a transitive level sees the whole chain). A table that exists in the model but

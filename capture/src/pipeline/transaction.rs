@@ -4,7 +4,9 @@
 //!
 //! The id is the transaction's GTID, or `file=<binlog>,pos=<pos>` without GTIDs. As in
 //! Debezium, BEGIN is emitted with the transaction's first data event, and a transaction with no
-//! captured events produces neither BEGIN nor END.
+//! captured events produces neither BEGIN nor END. A restart inside a transaction counts the data
+//! events it skips (emitted before the restart) without sending them, so the orders carry on and
+//! BEGIN is not sent twice.
 
 use crate::avro::encode::{write_bytes, write_confluent_header, write_long};
 use std::collections::BTreeMap;
