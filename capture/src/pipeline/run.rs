@@ -551,6 +551,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                                 &source,
                             )
                             .await?;
+                        if changes.is_empty()
+                            && let Some(db) = database_statement(&ddl, database.as_deref())
+                            && filters.database_included(&db)
+                        {
+                            topic
+                                .emit_statement(&mut self.emitter, &db, &ddl, &source)
+                                .await?;
+                        }
                     }
                     if txn.is_none() {
                         last = SourceOffset {
@@ -687,4 +695,18 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         }
         Ok(())
     }
+}
+
+/// The database a `CREATE`/`ALTER`/`DROP DATABASE` statement names (Debezium writes these to the
+/// schema change topic with no table changes); `None` for any other statement.
+fn database_statement(ddl: &str, current: Option<&str>) -> Option<String> {
+    let stmts = crate::ddl::parse(ddl, current).ok()?;
+    stmts.iter().find_map(|s| match s {
+        crate::ddl::DdlStatement::CreateDatabase { name, .. }
+        | crate::ddl::DdlStatement::DropDatabase { name, .. } => Some(name.clone()),
+        crate::ddl::DdlStatement::AlterDatabase { name, .. } => {
+            name.clone().or_else(|| current.map(str::to_owned))
+        }
+        _ => None,
+    })
 }

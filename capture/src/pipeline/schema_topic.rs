@@ -1,7 +1,8 @@
 //! Writing DDL to the schema change topic `<prefix>` (`include.schema.changes`, Debezium's
 //! default): one record per statement that changed captured tables, after the table schemas it
-//! produced were registered; and, from the snapshot, the database-level statements Debezium
-//! records (charset `SET`, `DROP`/`CREATE DATABASE`, `USE`) with no table changes.
+//! produced were registered; from the snapshot, the database-level statements Debezium
+//! records (charset `SET`, `DROP`/`CREATE DATABASE`, `USE`) with no table changes; and while
+//! streaming, `CREATE`/`ALTER`/`DROP DATABASE` on captured databases, also with none.
 
 use super::emit::Emitter;
 use super::schemas::SchemaGate;
