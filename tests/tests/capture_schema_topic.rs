@@ -2,7 +2,6 @@
 //! goes to the schema change topic `<prefix>` with its statement and no table changes, as
 //! Debezium writes it; the same statements on a database the connector does not capture do not.
 
-use serde_json::Value;
 use sluice_e2e::capture::CaptureStack;
 
 #[test]
