@@ -41,7 +41,19 @@ pub(crate) async fn run(args: GateArgs) -> ExitCode {
             ExitCode::from(u8::try_from(report.exit_code()).unwrap_or(2))
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let message = format!("{e:#}");
+            eprintln!("error: {message}");
+            // CI formats carry the failure too, where CI looks for it.
+            let doc = match args.format {
+                GateFormat::Github => Some(report::github::fatal(&message)),
+                GateFormat::Junit => Some(report::junit::fatal(&message)),
+                GateFormat::Json => Some(report::json::fatal(&message)),
+                GateFormat::Text => None,
+            };
+            if let Some(doc) = doc {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(doc.as_bytes()).and_then(|()| out.flush());
+            }
             ExitCode::from(2)
         }
     }
@@ -68,7 +80,9 @@ async fn gate(args: &GateArgs) -> anyhow::Result<Report> {
         ),
     };
     if !args.access.registry.is_empty() && args.registry_file.is_some() {
-        bail!("give --registry or --registry-file, not both");
+        bail!(
+            "give --registry (or SLUICE_REGISTRY_URL) or --registry-file, not both; unset SLUICE_REGISTRY_URL to judge against the file"
+        );
     }
     if args.from_registry && args.access.registry.is_empty() && args.registry_file.is_none() {
         bail!("--from-registry needs the registry: --registry URL or --registry-file FILE");
@@ -90,12 +104,21 @@ async fn gate(args: &GateArgs) -> anyhow::Result<Report> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the registry file {}", path.display()))?;
-            serde_json::from_str::<RegistryExport>(&text).with_context(|| {
+            let export = serde_json::from_str::<RegistryExport>(&text).with_context(|| {
                 format!(
                     "{} is not a registry export (write one with `sluice registry export`)",
                     path.display()
                 )
-            })?
+            })?;
+            if export.format != sluice_proto::export::EXPORT_FORMAT {
+                bail!(
+                    "{} is a registry export of format {}; this sluice reads format {}: export it again with this version",
+                    path.display(),
+                    export.format,
+                    sluice_proto::export::EXPORT_FORMAT
+                );
+            }
+            export
         }
         None => RegistryExport::new(None),
     };

@@ -25,18 +25,32 @@ enum Direction {
     Forward,
 }
 
+/// The row record of a Debezium envelope (the record inside `before`'s union).
+pub(crate) fn row_record(envelope: &Value) -> Option<&Value> {
+    let before = envelope
+        .get("fields")?
+        .as_array()?
+        .iter()
+        .find(|f| f.get("name").and_then(Value::as_str) == Some("before"))?;
+    match before.get("type")? {
+        Value::Array(branches) => branches.iter().find(|b| b.is_object()),
+        other => Some(other),
+    }
+}
+
 /// The record the columns are in: the row inside an envelope, or a key record itself.
 fn columns_record(json: &Value) -> Option<&Value> {
-    let fields = json.get("fields")?.as_array()?;
-    let before = fields
-        .iter()
-        .find(|f| f.get("name").and_then(Value::as_str) == Some("before"));
-    match before {
-        Some(f) => match f.get("type")? {
-            Value::Array(branches) => branches.iter().find(|b| b.is_object()),
-            other => Some(other),
-        },
-        None => Some(json),
+    let is_envelope = json
+        .get("fields")
+        .and_then(Value::as_array)
+        .is_some_and(|f| {
+            f.iter()
+                .any(|x| x.get("name") == Some(&Value::from("before")))
+        });
+    if is_envelope {
+        row_record(json)
+    } else {
+        Some(json)
     }
 }
 
@@ -114,13 +128,13 @@ fn example_default(t: &DataType) -> String {
         DataType::Time(_) => "'00:00:00'".into(),
         DataType::Year => "1970".into(),
         DataType::Json => "('{}')".into(),
-        t if t.is_character() => "''".into(),
+        // TEXT and BLOB take an expression default (MySQL 8.0.13+; MariaDB also a literal).
+        DataType::Text(_) | DataType::Blob(_) => "('')".into(),
         DataType::Char(_)
         | DataType::VarChar(_)
-        | DataType::Text(_)
+        | DataType::Set(_)
         | DataType::Binary(_)
-        | DataType::VarBinary(_)
-        | DataType::Blob(_) => "''".into(),
+        | DataType::VarBinary(_) => "''".into(),
         _ => "0".into(),
     }
 }
@@ -161,7 +175,7 @@ impl Context<'_> {
                 if def.column.name.eq_ignore_ascii_case(name)
                     || old_name.eq_ignore_ascii_case(name) =>
             {
-                if old_name.eq_ignore_ascii_case(&def.column.name) {
+                if *old_name == def.column.name {
                     Some(format!("MODIFY {}", column_sql(&def.column)))
                 } else {
                     Some(format!("CHANGE {old_name} {}", column_sql(&def.column)))
@@ -178,32 +192,17 @@ impl Context<'_> {
 
     /// The other name of a renamed column (`from` ↔ `to`).
     fn renamed(&self, name: &str) -> Option<String> {
-        let DdlStatement::AlterTable { specs, .. } = self.stmt else {
-            return None;
-        };
-        specs.iter().find_map(|spec| match spec {
-            AlterSpec::ChangeColumn { old_name, def, .. }
-                if !old_name.eq_ignore_ascii_case(&def.column.name) =>
-            {
-                if def.column.name.eq_ignore_ascii_case(name) {
-                    Some(old_name.clone())
-                } else if old_name.eq_ignore_ascii_case(name) {
-                    Some(def.column.name.clone())
-                } else {
-                    None
-                }
-            }
-            AlterSpec::RenameColumn { from, to } => {
+        crate::hazard::renames(self.stmt)
+            .into_iter()
+            .find_map(|(from, to)| {
                 if to.eq_ignore_ascii_case(name) {
-                    Some(from.clone())
+                    Some(from.to_owned())
                 } else if from.eq_ignore_ascii_case(name) {
-                    Some(to.clone())
+                    Some(to.to_owned())
                 } else {
                     None
                 }
-            }
-            _ => None,
-        })
+            })
     }
 
     fn reason(&self, dir: Direction, i: &Incompatibility, field: Option<&str>) -> Reason {
@@ -254,8 +253,16 @@ impl Context<'_> {
                 }
             }
             (IncompatibilityKind::ReaderFieldMissingDefaultValue, Direction::Forward) => {
-                let lead = clause.unwrap_or_else(|| format!("DROP COLUMN {name}"));
+                let lead = if self.is_key {
+                    lead
+                } else {
+                    clause.unwrap_or_else(|| format!("DROP COLUMN {name}"))
+                };
                 match self.renamed(&name) {
+                    _ if self.is_key => (
+                        format!("{lead}: readers of the old key need '{name}', which new keys no longer have ({level})"),
+                        "Keep the primary key, or create a new table (a new topic) with the new key.".into(),
+                    ),
                     Some(to) => (
                         format!("{lead}: readers of the old schema need a value for '{name}' (NOT NULL without DEFAULT), and new records carry '{to}' instead ({level})"),
                         "Add the new column next to the old one and drop the old one only after it has a DEFAULT or is NULL, in a later migration.".into(),
@@ -277,17 +284,17 @@ impl Context<'_> {
                     ),
                     (false, _) => (
                         format!("{lead}: '{name}' became NULL; readers of the old schema cannot read new records where it is null ({level})"),
-                        "Keep the column NOT NULL, or check the subject under BACKWARD.".into(),
+                        "Keep the column NOT NULL: consumers on the old schema cannot read a null there.".into(),
                     ),
                 }
             }
             (IncompatibilityKind::TypeMismatch | IncompatibilityKind::MissingUnionBranch, _) => {
                 let from = self
                     .old_column(&name)
-                    .map_or_else(|| "?".into(), |c| c.data_type.to_string());
+                    .map_or_else(|| "its earlier type".into(), |c| c.data_type.to_string());
                 let to = self
                     .new_column(&name)
-                    .map_or_else(|| "?".into(), |c| c.data_type.to_string());
+                    .map_or_else(|| "its new type".into(), |c| c.data_type.to_string());
                 let who = match dir {
                     Direction::Backward => "readers of the new schema cannot read old records",
                     Direction::Forward => "readers of the old schema cannot read new records",

@@ -40,17 +40,18 @@ pub(crate) fn find(
             kind: HazardKind::PrimaryKeyChanged,
             column: None,
             message: format!(
-                "the primary key changes from ({}) to ({}): every record gets a new key, so a compacted topic keeps both and consumers see the same row under two keys",
-                before.primary_key.join(", "),
-                after.primary_key.join(", ")
+                "the primary key changes from {} to {}: every record gets a new key, so a compacted topic keeps both and consumers see the same row under two keys",
+                key_text(&before.primary_key),
+                key_text(&after.primary_key)
             ),
             fix: "Keep the primary key, or move the table to a new topic (a new table) and migrate consumers.".into(),
         });
     }
-    for old in &before.columns {
+    let in_value = |name: &str| config.filters.column_included(&after.id, name);
+    for old in before.columns.iter().filter(|c| in_value(&c.name)) {
         let renamed_to = renamed(stmt, &old.name);
         let new_name = renamed_to.as_deref().unwrap_or(&old.name);
-        let Some(new) = after.column(new_name) else {
+        let Some(new) = after.column(new_name).filter(|c| in_value(&c.name)) else {
             continue;
         };
         if let Some(to) = &renamed_to {
@@ -69,21 +70,40 @@ pub(crate) fn find(
     out
 }
 
+/// The columns the statement renames, as `(from, to)`. A change of letter case counts: Avro
+/// field names are case-sensitive even where MySQL's column names are not.
+pub(crate) fn renames(stmt: &DdlStatement) -> Vec<(&str, &str)> {
+    let DdlStatement::AlterTable { specs, .. } = stmt else {
+        return Vec::new();
+    };
+    specs
+        .iter()
+        .filter_map(|s| match s {
+            AlterSpec::ChangeColumn { old_name, def, .. } if *old_name != def.column.name => {
+                Some((old_name.as_str(), def.column.name.as_str()))
+            }
+            AlterSpec::RenameColumn { from, to } if from != to => {
+                Some((from.as_str(), to.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The new name of column `name` when the statement renames it.
 fn renamed(stmt: &DdlStatement, name: &str) -> Option<String> {
-    let DdlStatement::AlterTable { specs, .. } = stmt else {
-        return None;
-    };
-    specs.iter().find_map(|s| match s {
-        AlterSpec::ChangeColumn { old_name, def, .. }
-            if old_name.eq_ignore_ascii_case(name)
-                && !old_name.eq_ignore_ascii_case(&def.column.name) =>
-        {
-            Some(def.column.name.clone())
-        }
-        AlterSpec::RenameColumn { from, to } if from.eq_ignore_ascii_case(name) => Some(to.clone()),
-        _ => None,
-    })
+    renames(stmt)
+        .into_iter()
+        .find(|(from, _)| from.eq_ignore_ascii_case(name))
+        .map(|(_, to)| to.to_owned())
+}
+
+fn key_text(key: &[String]) -> String {
+    if key.is_empty() {
+        "no primary key".to_owned()
+    } else {
+        format!("({})", key.join(", "))
+    }
 }
 
 fn int_rank(t: &DataType) -> Option<(u8, bool)> {
@@ -180,10 +200,17 @@ fn column_hazard(old: &Column, new: &Column, decimal: DecimalHandlingMode) -> Op
             Some(Hazard {
                 kind: HazardKind::DecimalChanged,
                 column: Some(name.clone()),
-                message: format!(
-                    "'{name}' changes from {} to {}: both are Avro bytes with a decimal logical type, so the registry accepts it, but the scale is part of the value's meaning: a consumer reading with the other schema scales every amount wrongly",
-                    old.data_type, new.data_type
-                ),
+                message: if decimal == DecimalHandlingMode::Precise {
+                    format!(
+                        "'{name}' changes from {} to {}: the registry's Avro rules ignore a decimal's precision and scale, so it accepts the change, but consumers reading with the other schema's scale get wrong amounts, and values beyond the old precision do not fit their decimal type",
+                        old.data_type, new.data_type
+                    )
+                } else {
+                    format!(
+                        "'{name}' narrows from {} to {}: the Avro type does not change, so the registry accepts it, but values that fit before may be rounded or rejected",
+                        old.data_type, new.data_type
+                    )
+                },
                 fix: "Keep the precision and scale, or add a new DECIMAL column and move consumers to it.".into(),
             })
         }

@@ -17,7 +17,8 @@ use crate::explain;
 use crate::hazard;
 use crate::migration::{MigrationFile, Statement, line_of};
 use crate::report::{
-    ChangeKind, Finding, Location, Problem, Reason, Report, SubjectCheck, one_line,
+    ChangeKind, Finding, Hazard, HazardKind, Location, Problem, Reason, Report, SubjectCheck,
+    one_line,
 };
 use crate::subjects::Subjects;
 use sluice_capture::avro::{GeneratedSchema, TableAvro};
@@ -53,6 +54,7 @@ pub fn judge(
         dbs.all(|d| d == first).then_some(first)
     });
     let mut judge = Judge {
+        baseline: catalog.clone(),
         catalog,
         subjects,
         opts,
@@ -74,6 +76,9 @@ pub fn judge(
 }
 
 struct Judge<'a> {
+    /// The model before any migration: what capture registered at its snapshot, the first
+    /// version of a subject the registry does not have.
+    baseline: Catalog,
     catalog: Catalog,
     subjects: &'a mut Subjects,
     opts: &'a GateOptions,
@@ -121,7 +126,7 @@ fn guess_table(text: &str, db: Option<&str>) -> Option<TableId> {
             .iter()
             .any(|k| w.eq_ignore_ascii_case(k))
     })?;
-    let name = name.trim_end_matches([';', '(']).replace('`', "");
+    let name = name.split('(').next().unwrap_or_default().replace('`', "");
     let id = match name.split_once('.') {
         Some((d, t)) => TableId::new(d, t),
         None => TableId::new(db.unwrap_or_default(), name),
@@ -146,8 +151,12 @@ impl Judge<'_> {
         let parsed = match ddl::parse(s.text, db.as_deref()) {
             Ok(p) => p,
             Err(e) => {
+                // A statement on a table the connector does not capture cannot matter; but text
+                // holding several statements (an unterminated quote swallows the rest of the
+                // file) is never skipped on a guess.
+                let single = !s.text.contains(';');
                 let guessed = guess_table(s.text, db.as_deref());
-                if guessed.as_ref().is_some_and(|id| !self.captured(id)) {
+                if single && guessed.as_ref().is_some_and(|id| !self.captured(id)) {
                     return;
                 }
                 let line = s.line + line_of(s.text, e.offset) - 1;
@@ -173,7 +182,16 @@ impl Judge<'_> {
                 *db = Some(name.clone());
                 continue;
             }
-            let before: Vec<(TableId, Option<Table>)> = named_tables(stmt, db.as_deref())
+            let named = named_tables(stmt, db.as_deref());
+            if let Some(id) = named.iter().find(|id| id.database.is_empty()) {
+                self.problem(
+                    s,
+                    format!("table {} has no database: the name is unqualified and no database is in use", id.table),
+                    "Qualify the name (db.table), add a USE statement, or pass --database.",
+                );
+                continue;
+            }
+            let before: Vec<(TableId, Option<Table>)> = named
                 .into_iter()
                 .map(|id| {
                     let t = self.catalog.table(&id).cloned();
@@ -188,8 +206,22 @@ impl Judge<'_> {
             };
             match self.catalog.apply(stmt, db.as_deref()) {
                 Ok(changes) => {
-                    for change in changes {
-                        self.change(s, stmt, &change, &old);
+                    for change in &changes {
+                        // `ALTER TABLE a RENAME TO b, ADD …`: the rename judges b as it ends.
+                        let renamed_here = |id: &TableId| {
+                            changes
+                                .iter()
+                                .any(|c| matches!(c, TableChange::Renamed { to, .. } if to == id))
+                        };
+                        if matches!(change, TableChange::Altered(id) if renamed_here(id)) {
+                            continue;
+                        }
+                        // `RENAME TABLE t TO t_old, t_new TO t`: t does not go away.
+                        if matches!(change, TableChange::Renamed { from, to } if renamed_here(from) && !self.captured(to))
+                        {
+                            continue;
+                        }
+                        self.change(s, stmt, change, &old);
                     }
                 }
                 Err(SchemaError::UnknownTable(id)) => {
@@ -231,9 +263,28 @@ impl Judge<'_> {
                 self.judge_table(s, stmt, ChangeKind::Altered, before.as_ref(), id);
             }
             TableChange::Renamed { from, to } => {
-                let before = old(from);
-                if self.captured(to) || self.captured(from) {
+                // Only a captured table has a topic to leave (`_new → t` in an online schema
+                // change tool's swap is t's new definition, judged against t's subjects).
+                let before = old(from).filter(|_| self.captured(from));
+                if self.captured(to) {
                     self.judge_table(s, stmt, ChangeKind::Renamed, before.as_ref(), to);
+                } else if before.is_some() {
+                    let hazards = vec![Hazard {
+                        kind: HazardKind::TopicChanged,
+                        column: None,
+                        message: format!(
+                            "table {from} is renamed to {to}, which the connector does not capture: its changes stop"
+                        ),
+                        fix: "Keep the table's name, or add the new name to the connector's table.include.list."
+                            .to_owned(),
+                    }];
+                    self.report.findings.push(Finding {
+                        location: location(s),
+                        table: from.to_string(),
+                        change: ChangeKind::Renamed,
+                        checks: Vec::new(),
+                        hazards,
+                    });
                 }
             }
             TableChange::Dropped(id) => {
@@ -267,7 +318,7 @@ impl Judge<'_> {
                 self.problem(
                     s,
                     e.to_string(),
-                    "Set schema.name.adjustment.mode=avro in the connector config, or rename the table.",
+                    "Rename the table or column, or set schema.name.adjustment.mode=avro and field.name.adjustment.mode=avro in the connector config.",
                 );
                 None
             }
@@ -298,16 +349,20 @@ impl Judge<'_> {
             },
             None => None,
         };
-        // A renamed table writes to a new topic: its subjects start from nothing.
-        let seed = if kind == ChangeKind::Renamed {
-            None
-        } else {
-            old.as_ref()
+        // A subject the registry does not have starts with what capture registered at its
+        // snapshot: the table of that name in the model the migrations started from.
+        let seed = match self.baseline.table(id).cloned() {
+            Some(b) => match self.avro(s, &b) {
+                Some(a) => Some(a),
+                None => return,
+            },
+            None => None,
         };
+        let seed = seed.as_ref();
         let mut checks = Vec::new();
         let key_changed = old.as_ref().map(|o| o.key.as_ref().map(|k| &k.canonical))
             != Some(new.key.as_ref().map(|k| &k.canonical));
-        if let (true, Some(key)) = (key_changed || seed.is_none(), &new.key) {
+        if let (true, Some(key)) = (key_changed || old.is_none(), &new.key) {
             let seed_key = seed.and_then(|o| o.key.as_ref());
             match self.check(&new.key_subject(), key, seed_key, before, &after, stmt) {
                 Ok(c) => checks.push(c),
@@ -318,7 +373,7 @@ impl Judge<'_> {
         }
         let value_changed =
             old.as_ref().map(|o| &o.envelope.canonical) != Some(&new.envelope.canonical);
-        if value_changed || seed.is_none() {
+        if value_changed || old.is_none() {
             let seed_value = seed.map(|o| &o.envelope);
             match self.check(
                 &new.value_subject(),
@@ -336,7 +391,7 @@ impl Judge<'_> {
         }
         let mut hazards = hazard::find(before, &after, stmt, kind, &self.opts.connector);
         if !self.opts.exact_types {
-            hazards.retain(|h| h.kind != crate::report::HazardKind::Narrowed);
+            hazards.retain(|h| h.kind != HazardKind::Narrowed);
         }
         // Narrowing the registry already refuses is said once, as its incompatibility.
         let refused: Vec<&str> = checks
@@ -344,7 +399,7 @@ impl Judge<'_> {
             .flat_map(|c| c.reasons.iter().filter_map(|r| r.column.as_deref()))
             .collect();
         hazards.retain(|h| {
-            h.kind != crate::report::HazardKind::Narrowed
+            h.kind != HazardKind::Narrowed
                 || !h
                     .column
                     .as_deref()

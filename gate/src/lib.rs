@@ -58,7 +58,8 @@ pub fn connector_from_file(path: &str, text: &str) -> Result<ConnectorConfig, Ga
         })
 }
 
-/// Default connector settings for `topic.prefix` = `prefix` (no `--connector` given).
+/// Capture's default connector settings for `topic.prefix` = `prefix` (no `--connector`
+/// given); the database address is not used by the gate.
 pub fn connector_for_prefix(prefix: &str) -> Result<ConnectorConfig, GateError> {
     let config = serde_json::json!({
         "connector.class": "io.debezium.connector.mysql.MySqlConnector",
@@ -66,7 +67,6 @@ pub fn connector_for_prefix(prefix: &str) -> Result<ConnectorConfig, GateError> 
         "database.hostname": "gate.invalid",
         "database.user": "gate",
         "database.server.id": "1",
-        "schema.name.adjustment.mode": "avro",
     });
     ConnectorConfig::from_json(&config)
         .map(|p| p.config)

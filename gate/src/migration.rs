@@ -17,6 +17,10 @@ pub struct MigrationFile {
     /// The path as the user named it (or as found in a named directory).
     pub path: String,
     pub text: String,
+    /// The up migration as the server receives it: the `mysql` client's `DELIMITER` commands
+    /// applied and its sandbox-mode line removed, every byte at its place in `text` (lines
+    /// stay right).
+    sql: String,
 }
 
 /// One statement of a migration file.
@@ -30,15 +34,18 @@ pub struct Statement<'a> {
 
 impl MigrationFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let sql = client_commands(up_part(&text));
         Self {
             path: path.into(),
-            text: text.into(),
+            text,
+            sql,
         }
     }
 
     /// The statements of the up migration, in order.
     pub fn statements(&self) -> Vec<Statement<'_>> {
-        let up = up_part(&self.text);
+        let up = self.sql.as_str();
         // Lines counted from one statement to the next: linear in the file's length.
         let (mut line, mut counted) = (1, 0);
         ddl::statement_spans(up)
@@ -79,10 +86,63 @@ fn up_part(text: &str) -> &str {
     text
 }
 
+/// `text` with what the `mysql` client handles itself turned into what the server receives, at
+/// the same byte offsets: `DELIMITER x` lines blanked and a statement-ending `x` written as
+/// `;` (routine bodies keep their inner `;`, which the splitter understands), and MariaDB
+/// dumps' `/*M!999999\- enable the sandbox mode */` (a client command, never SQL) blanked.
+fn client_commands(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut delimiter = String::from(";");
+    let blank = |line: &str| -> String {
+        line.chars()
+            .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+            .collect()
+    };
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let mut words = trimmed.split_whitespace();
+        if words
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("DELIMITER"))
+            && let Some(d) = words.next()
+        {
+            delimiter = d.to_owned();
+            out.push_str(&blank(line));
+            continue;
+        }
+        if trimmed.starts_with("/*M!999999") || trimmed.starts_with("/*!999999") {
+            out.push_str(&blank(line));
+            continue;
+        }
+        let body = line.trim_end();
+        if delimiter != ";" && body.ends_with(delimiter.as_str()) {
+            let cut = body.len() - delimiter.len();
+            out.push_str(&line[..cut]);
+            out.push(';');
+            out.extend(std::iter::repeat_n(' ', delimiter.len() - 1));
+            out.push_str(&line[body.len()..]);
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// golang-migrate's `*.down.sql` and Flyway's undo migrations `U<version>__*.sql`.
 fn is_down_file(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        n.ends_with(".down.sql")
+            || (n.starts_with('U')
+                && n[1..].starts_with(|c: char| c.is_ascii_digit())
+                && n.contains("__"))
+    })
+}
+
+/// Flyway's repeatable migrations (`R__*.sql`) run after every versioned one.
+fn is_repeatable(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".down.sql"))
+        .is_some_and(|n| n.starts_with("R__"))
 }
 
 /// Reads the files and directories in `paths`, every `.sql` file once, in name order.
@@ -134,7 +194,19 @@ fn name_order(a: &Path, b: &Path) -> Ordering {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
-    natural(&name(a), &name(b)).then_with(|| a.cmp(b))
+    is_repeatable(a)
+        .cmp(&is_repeatable(b))
+        .then_with(|| natural(&name(a), &name(b)))
+        .then_with(|| a.cmp(b))
+}
+
+/// Separators between version parts (`V1_1`, `V1.1`, `1-2`) sort before anything else, so a
+/// version comes before its sub-versions (`V1__init` before `V1_1__next`), as Flyway orders.
+fn rank(c: u8) -> (u8, u8) {
+    match c {
+        b'.' | b'_' | b'-' => (0, 0),
+        c => (1, c.to_ascii_lowercase()),
+    }
 }
 
 fn natural(a: &str, b: &str) -> Ordering {
@@ -158,7 +230,7 @@ fn natural(a: &str, b: &str) -> Ordering {
                 b = &b[db..];
             }
             (Some(x), Some(y)) => {
-                let ord = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+                let ord = rank(*x).cmp(&rank(*y));
                 if ord != Ordering::Equal {
                     return ord;
                 }
@@ -175,12 +247,30 @@ mod tests {
 
     #[test]
     fn numbers_in_names_order_as_numbers() {
-        let mut names = vec!["V10__c.sql", "V2__b.sql", "V1__a.sql", "000003_x.up.sql"];
+        let mut names = vec![
+            "V10__c.sql",
+            "V2__b.sql",
+            "V1_1__a2.sql",
+            "V1__a.sql",
+            "V1.2__a3.sql",
+            "000003_x.up.sql",
+        ];
         names.sort_by(|a, b| natural(a, b));
         assert_eq!(
             names,
-            ["000003_x.up.sql", "V1__a.sql", "V2__b.sql", "V10__c.sql"]
+            [
+                "000003_x.up.sql",
+                "V1__a.sql",
+                "V1_1__a2.sql",
+                "V1.2__a3.sql",
+                "V2__b.sql",
+                "V10__c.sql"
+            ]
         );
+        let paths = [Path::new("R__views.sql"), Path::new("V3__x.sql")];
+        assert_eq!(name_order(paths[0], paths[1]), Ordering::Greater);
+        assert!(is_down_file(Path::new("U2__undo.sql")));
+        assert!(!is_down_file(Path::new("Users.sql")));
     }
 
     #[test]
@@ -193,6 +283,21 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!((s[0].line, s[0].text), (2, "ALTER TABLE t ADD a INT"));
         assert_eq!((s[1].line, s[1].text), (4, "ALTER TABLE t\n  ADD b INT"));
+    }
+
+    #[test]
+    fn client_delimiters_and_the_sandbox_line_become_what_the_server_receives() {
+        let file = MigrationFile::new(
+            "dump.sql",
+            "/*M!999999\\- enable the sandbox mode */\nCREATE TABLE t (id INT);\nDELIMITER ;;\n\
+             CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.id = 1; END ;;\n\
+             DELIMITER ;\nALTER TABLE t ADD x INT;\n",
+        );
+        let s = file.statements();
+        let lines: Vec<u32> = s.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [2, 4, 6], "{s:#?}");
+        assert!(s[1].text.starts_with("CREATE TRIGGER") && s[1].text.ends_with("END"));
+        assert_eq!(s[2].text, "ALTER TABLE t ADD x INT");
     }
 
     #[test]

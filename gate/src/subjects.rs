@@ -93,7 +93,8 @@ impl Subjects {
         let i = *self.index.get(subject)?;
         self.export.subjects[i]
             .versions
-            .last()
+            .iter()
+            .rfind(|v| !v.deleted)
             .map(|v| v.schema.as_str())
     }
 
@@ -108,7 +109,12 @@ impl Subjects {
         if !self.versions.contains_key(subject) {
             let mut parsed = Vec::new();
             if let Some(&i) = self.index.get(subject) {
-                for v in &self.export.subjects[i].versions {
+                // Soft-deleted versions are not checked against, as in the registry.
+                for v in self.export.subjects[i]
+                    .versions
+                    .iter()
+                    .filter(|v| !v.deleted)
+                {
                     let kind = v
                         .schema_type
                         .as_deref()

@@ -347,3 +347,133 @@ fn statements_on_tables_the_connector_does_not_capture_are_not_judged() {
     let tables: Vec<&str> = report.findings.iter().map(|f| f.table.as_str()).collect();
     assert_eq!(tables, ["shop.customers"]);
 }
+
+/// Judges `case` with a connector config (JSON `config` object members) instead of the defaults.
+fn run_with(case: &str, level: L, strict: bool, config: &str, database: Option<&str>) -> Report {
+    let dump_path = dir("schema.sql");
+    let dump = MigrationFile::new("schema.sql", std::fs::read_to_string(&dump_path).unwrap());
+    let catalog = baseline::from_dump(&dump, Some("shop")).unwrap();
+    let connector = sluice_gate::connector_from_file(
+        "connector.json",
+        &format!(
+            r#"{{"connector.class": "io.debezium.connector.mysql.MySqlConnector",
+                "database.hostname": "db", "database.user": "cdc", "database.server.id": "7",
+                "topic.prefix": "inv" {config}}}"#
+        ),
+    )
+    .unwrap();
+    let opts = GateOptions {
+        connector,
+        default_database: database.map(str::to_owned),
+        strict,
+        exact_types: true,
+    };
+    let migrations = migration::load(&[dir(case)]).unwrap();
+    judge(
+        catalog,
+        &migrations,
+        &mut Subjects::empty(Some(level)),
+        &opts,
+    )
+}
+
+#[test]
+fn a_dropped_and_recreated_table_is_judged_against_its_old_subject() {
+    expect_exit("recreate_table", [1, 1, 1, 1, 1, 1]);
+    let report = run("recreate_table", L::Backward, false);
+    let created = report.findings.last().unwrap();
+    assert_eq!(created.change, sluice_gate::report::ChangeKind::Created);
+    assert_eq!(created.checks[1].verdict, Verdict::Incompatible);
+    assert_eq!(
+        created.checks[1].reasons[0].column.as_deref(),
+        Some("email")
+    );
+}
+
+#[test]
+fn an_online_schema_change_swap_is_judged_at_the_rename() {
+    let captured = r#", "table.include.list": "shop\\.customers,shop\\.orders""#;
+    let report = run_with(
+        "online_schema_change_swap",
+        L::Backward,
+        true,
+        captured,
+        Some("shop"),
+    );
+    assert_eq!(report.exit_code(), 1, "{report:#?}");
+    let f = &report.findings[0];
+    assert_eq!((f.location.line, f.table.as_str()), (4, "shop.customers"));
+    let verdicts: Vec<(&str, Verdict)> = f
+        .checks
+        .iter()
+        .map(|c| (c.subject.as_str(), c.verdict))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("inv.shop.customers-key", Verdict::AlreadyRegistered),
+            ("inv.shop.customers-value", Verdict::Incompatible)
+        ]
+    );
+    // The copy is not captured: no topic change is reported for the swap.
+    assert!(hazards(&report).is_empty(), "{:?}", hazards(&report));
+}
+
+#[test]
+fn a_rename_that_only_changes_letter_case_is_a_rename_for_consumers() {
+    let report = run("rename_case_only", L::Backward, false);
+    assert_eq!(hazards(&report), [HazardKind::ColumnRenamed]);
+}
+
+#[test]
+fn excluded_columns_raise_no_hazards() {
+    let excluded = r#", "column.exclude.list": "shop\\.customers\\.status""#;
+    let report = run_with(
+        "enum_symbol_removed",
+        L::Backward,
+        true,
+        excluded,
+        Some("shop"),
+    );
+    assert_eq!(report.exit_code(), 0, "{report:#?}");
+    assert!(
+        report.findings.is_empty(),
+        "the value schema does not change either"
+    );
+}
+
+#[test]
+fn renaming_and_altering_a_table_in_one_statement_is_one_finding() {
+    let report = run("rename_table_and_alter", L::Backward, false);
+    let tables: Vec<&str> = report.findings.iter().map(|f| f.table.as_str()).collect();
+    assert_eq!(tables, ["shop.purchases"]);
+    assert_eq!(hazards(&report), [HazardKind::TopicChanged]);
+}
+
+#[test]
+fn an_unqualified_name_with_no_database_cannot_be_judged() {
+    let report = run_with("unqualified_without_database", L::Backward, false, "", None);
+    // The dump's tables are all in `shop`, so that is the default; with two databases there is none.
+    assert_eq!(report.exit_code(), 1, "{report:#?}");
+    let dump = MigrationFile::new(
+        "two.sql",
+        "CREATE TABLE a.customers (id INT PRIMARY KEY); CREATE TABLE b.customers (id INT PRIMARY KEY);",
+    );
+    let catalog = baseline::from_dump(&dump, None).unwrap();
+    let opts = GateOptions {
+        connector: connector_for_prefix("inv").unwrap(),
+        default_database: None,
+        strict: false,
+        exact_types: true,
+    };
+    let migrations = migration::load(&[dir("unqualified_without_database")]).unwrap();
+    let report = judge(catalog, &migrations, &mut Subjects::empty(None), &opts);
+    assert_eq!(report.exit_code(), 2, "{report:#?}");
+    assert!(
+        report.problems[0]
+            .message
+            .starts_with("table customers has no database"),
+        "{:?}",
+        report.problems
+    );
+}

@@ -102,6 +102,22 @@ fn judges_under_the_subject_level_from_a_live_registry_and_from_its_export() {
     );
     assert_eq!(run.code, 1, "{run:?}");
 
+    // A level set on a subject before its first version counts (Confluent keeps it).
+    let (status, _) = server.request(
+        "PUT",
+        "/config/inv.shop.payments-value",
+        Some(&json!({"compatibility": "FULL"})),
+    );
+    assert_eq!(status, 200);
+    let run = gate(dir.path(), &live, "create_then_drop_column", &[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("inv.shop.payments-value [FULL]: INCOMPATIBLE"),
+        "{}",
+        run.stdout
+    );
+
     // The export gives the same verdicts with no network.
     let export = dir.path().join("registry.json");
     let run = sluice(
@@ -119,6 +135,8 @@ fn judges_under_the_subject_level_from_a_live_registry_and_from_its_export() {
     let exported: Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
     assert_eq!(exported["sluiceRegistryExport"], 1);
     assert_eq!(exported["subjects"].as_array().unwrap().len(), 4);
+    // (GET /subjects lists subjects with versions only, so the export cannot see payments'
+    // level; the live run above can.)
     let offline = ["--registry-file", export.to_str().unwrap()];
     for case in [
         "add_not_null_without_default",
@@ -239,6 +257,33 @@ fn cannot_judge_is_exit_code_two_with_what_to_do() {
             .contains("cannot read the registry's global compatibility level"),
         "{}",
         run.stderr
+    );
+
+    // CI formats carry a fatal error too, not only stderr.
+    let run = gate(
+        dir.path(),
+        &["--registry", "http://127.0.0.1:9"],
+        "add_nullable",
+        &["--format", "github"],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout
+            .starts_with("::error title=sluice gate cannot judge::cannot read the registry"),
+        "{}",
+        run.stdout
+    );
+    let run = gate(
+        dir.path(),
+        &["--registry", "http://127.0.0.1:9"],
+        "add_nullable",
+        &["--format", "junit"],
+    );
+    assert!(
+        run.stdout
+            .contains("<failure message=\"cannot read the registry"),
+        "{}",
+        run.stdout
     );
 
     let run = gate(dir.path(), &[], "add_nullable", &["--level", "SIDEWAYS"]);

@@ -10,6 +10,7 @@
 //! temporal, binary and decimal columns (left out; a default only changes compatibility by
 //! its presence, which is kept for the other types).
 
+use crate::explain::row_record;
 use crate::subjects::Subjects;
 use serde_json::Value;
 use sluice_capture::avro::names::topic_name;
@@ -65,18 +66,6 @@ pub fn from_registry(subjects: &Subjects, prefix: &str) -> Catalog {
         });
     }
     catalog
-}
-
-fn row_record(envelope: &Value) -> Option<&Value> {
-    envelope
-        .get("fields")?
-        .as_array()?
-        .iter()
-        .find(|f| f.get("name").and_then(Value::as_str) == Some("before"))?
-        .get("type")?
-        .as_array()?
-        .iter()
-        .find(|b| b.is_object())
 }
 
 fn field_names(record: &Value) -> Option<Vec<String>> {

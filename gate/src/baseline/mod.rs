@@ -34,6 +34,16 @@ pub fn from_dump(dump: &MigrationFile, database: Option<&str>) -> Result<Catalog
                 .map_err(|e| fail(e.to_string()))?;
         }
     }
+    if let Some(t) = catalog.tables().find(|t| t.id.database.is_empty()) {
+        return Err(GateError::Dump {
+            path: dump.path.clone(),
+            line: 1,
+            reason: format!(
+                "table {} has no database: the dump names none (no USE, no qualified names); pass --database",
+                t.id.table
+            ),
+        });
+    }
     Ok(catalog)
 }
 
@@ -62,6 +72,14 @@ mod tests {
         let t = catalog.table(&TableId::new("shop", "orders")).unwrap();
         assert_eq!(t.primary_key, ["id"]);
         assert_eq!(t.columns.len(), 2);
+    }
+
+    #[test]
+    fn a_dump_without_a_database_needs_one_named() {
+        let dump = MigrationFile::new("schema.sql", "CREATE TABLE a (id INT PRIMARY KEY);\n");
+        let err = from_dump(&dump, None).unwrap_err().to_string();
+        assert!(err.contains("pass --database"), "{err}");
+        assert!(from_dump(&dump, Some("shop")).is_ok());
     }
 
     #[test]

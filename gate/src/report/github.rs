@@ -66,6 +66,14 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// The annotation of a run that could not judge at all (exit code 2).
+pub fn fatal(message: &str) -> String {
+    format!(
+        "::error title=sluice gate cannot judge::{}\n",
+        data(message)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

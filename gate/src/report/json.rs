@@ -16,3 +16,9 @@ pub fn render(report: &Report) -> String {
     });
     serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string())
 }
+
+/// The document of a run that could not judge at all (exit code 2).
+pub fn fatal(message: &str) -> String {
+    let doc = json!({"exitCode": 2, "error": message});
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string())
+}

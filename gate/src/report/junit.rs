@@ -52,7 +52,7 @@ pub fn render(report: &Report) -> String {
         for h in &f.hazards {
             cases.push(Case {
                 class: class.clone(),
-                name: format!("{} {:?} hazard", f.table, h.kind),
+                name: format!("{} {} hazard", f.table, h.kind.as_str()),
                 failure: report
                     .strict
                     .then(|| (h.message.clone(), format!("{}\nFix: {}", h.message, h.fix))),
@@ -93,6 +93,15 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
+}
+
+/// The document of a run that could not judge at all (exit code 2): one failing test case.
+pub fn fatal(message: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sluice gate\" tests=\"1\" failures=\"1\">\n  <testsuite name=\"schema compatibility\" tests=\"1\" failures=\"1\">\n    <testcase classname=\"sluice gate\" name=\"migrations can be judged\">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n  </testsuite>\n</testsuites>\n",
+        xml(message),
+        xml(message)
+    )
 }
 
 #[cfg(test)]

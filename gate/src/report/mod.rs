@@ -90,6 +90,20 @@ pub enum HazardKind {
     TopicChanged,
 }
 
+impl HazardKind {
+    /// The name used in reports (`decimal_changed`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::DecimalChanged => "decimal_changed",
+            Self::EnumSymbolsRemoved => "enum_symbols_removed",
+            Self::Narrowed => "narrowed",
+            Self::PrimaryKeyChanged => "primary_key_changed",
+            Self::ColumnRenamed => "column_renamed",
+            Self::TopicChanged => "topic_changed",
+        }
+    }
+}
+
 /// A change the registry cannot see that breaks consumers anyway: a warning, or an error under
 /// `--strict`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -144,6 +158,7 @@ pub struct Report {
 /// Counts for summaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Summary {
+    /// Subjects whose schema changed.
     pub changes: usize,
     pub incompatible: usize,
     pub hazards: usize,
@@ -166,7 +181,7 @@ impl Report {
 
     pub fn summary(&self) -> Summary {
         Summary {
-            changes: self.findings.len(),
+            changes: self.findings.iter().map(|f| f.checks.len()).sum(),
             incompatible: self.findings.iter().filter(|f| f.is_incompatible()).count(),
             hazards: self.findings.iter().map(|f| f.hazards.len()).sum(),
             problems: self.problems.len(),

@@ -124,14 +124,21 @@ pub fn render(report: &Report, style: Style, explain: bool) -> String {
         1 => style.red("FAIL"),
         _ => style.red("ERROR"),
     };
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     out.push_str(&format!(
-        "{verdict}: {} statements in {} files; {} schema changes, {} incompatible, {} hazards{}, {} not judged\n",
-        report.statements,
-        report.files,
-        s.changes,
+        "{verdict}: {} in {}; {}, {} incompatible, {}{}, {} not judged\n",
+        n(report.statements, "statement", "statements"),
+        n(report.files, "file", "files"),
+        n(s.changes, "schema change", "schema changes"),
         s.incompatible,
-        s.hazards,
-        if report.strict { " (errors: --strict)" } else { "" },
+        n(s.hazards, "hazard", "hazards"),
+        if report.strict {
+            " (errors: --strict)"
+        } else {
+            ""
+        },
         s.problems
     ));
     out

@@ -144,9 +144,11 @@ impl HttpRegistryClient {
         subject: &str,
     ) -> Result<Option<SubjectExport>, RegistryError> {
         let path = format!("/subjects/{}/versions", encode(subject));
+        // A subject with no versions may still have its own level (set before its first
+        // registration): it is read all the same.
         let numbers: Vec<i32> = match self.call::<(), _>(reqwest::Method::GET, &path, None).await {
             Ok(v) => v,
-            Err(e) if e.status() == 404 => return Ok(None),
+            Err(e) if e.status() == 404 => Vec::new(),
             Err(e) => return Err(e),
         };
         let mut versions = Vec::with_capacity(numbers.len());
@@ -169,6 +171,9 @@ impl HttpRegistryClient {
             Err(e) if e.status() == 404 => None,
             Err(e) => return Err(e),
         };
+        if versions.is_empty() && compatibility_level.is_none() {
+            return Ok(None);
+        }
         Ok(Some(SubjectExport {
             subject: subject.to_owned(),
             compatibility_level,

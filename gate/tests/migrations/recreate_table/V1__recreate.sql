@@ -1,0 +1,2 @@
+DROP TABLE customers;
+CREATE TABLE customers (id INT NOT NULL PRIMARY KEY, email INT NOT NULL);

@@ -1,0 +1,1 @@
+ALTER TABLE customers CHANGE nickname Nickname VARCHAR(40) NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE orders RENAME TO purchases, ADD COLUMN total DECIMAL(10,2) NULL;
