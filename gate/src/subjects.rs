@@ -100,8 +100,14 @@ impl Subjects {
 
     /// The level `subject` is checked under.
     pub fn level(&self, subject: &str) -> CompatibilityLevel {
+        let own = self
+            .index
+            .get(subject)
+            .and_then(|&i| self.export.subjects[i].compatibility_level);
         self.level_override
-            .unwrap_or_else(|| self.export.level_of(subject))
+            .or(own)
+            .or(self.export.compatibility_level)
+            .unwrap_or_default()
     }
 
     /// The live versions of `subject`, oldest first, parsed on first use.
