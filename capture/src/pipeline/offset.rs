@@ -45,6 +45,24 @@ impl SourceOffset {
         }
     }
 
+    /// A streaming offset: `event` rows events of the transaction at `position` emitted, with
+    /// the GTID state of everything before it.
+    pub fn streaming(
+        position: &BinlogPosition,
+        event: u64,
+        gtids: Option<String>,
+        ts_sec: u32,
+    ) -> Self {
+        Self {
+            file: position.file.clone(),
+            pos: position.pos,
+            event,
+            gtids,
+            snapshot_completed: true,
+            ts_sec,
+        }
+    }
+
     pub fn position(&self) -> BinlogPosition {
         BinlogPosition::new(self.file.clone(), self.pos)
     }

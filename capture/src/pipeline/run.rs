@@ -503,14 +503,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     if replay {
                         continue;
                     }
-                    last = SourceOffset {
-                        file: begin.file.clone(),
-                        pos: begin.pos,
-                        event: *events,
-                        gtids: gtids_text(&reader),
-                        snapshot_completed: true,
-                        ts_sec,
-                    };
+                    last = SourceOffset::streaming(begin, *events, gtids_text(&reader), ts_sec);
                     self.emitter.checkpoint(last.clone());
                     metrics::counter!("sluice_capture_row_events_total", "connector" => self.ctx.name.clone()).increment(rows.len() as u64);
                     let lag = super::emit::now_micros() / 1_000_000 - i64::from(ts_sec);
@@ -561,14 +554,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         }
                     }
                     if txn.is_none() {
-                        last = SourceOffset {
-                            file: next.file.clone(),
-                            pos: next.pos,
-                            event: 0,
-                            gtids: gtids_text(&reader),
-                            snapshot_completed: true,
-                            ts_sec: last.ts_sec,
-                        };
+                        last = SourceOffset::streaming(&next, 0, gtids_text(&reader), last.ts_sec);
                         self.emitter.checkpoint(last.clone());
                     }
                 }
@@ -590,14 +576,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         self.emitter.truncate(&prepared, &source).await?;
                     }
                     if txn.is_none() {
-                        last = SourceOffset {
-                            file: next.file.clone(),
-                            pos: next.pos,
-                            event: 0,
-                            gtids: gtids_text(&reader),
-                            snapshot_completed: true,
-                            ts_sec,
-                        };
+                        last = SourceOffset::streaming(&next, 0, gtids_text(&reader), ts_sec);
                         self.emitter.checkpoint(last.clone());
                     }
                 }
@@ -605,14 +584,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     self.emitter.end_transaction().await?;
                     txn = None;
                     skip = 0;
-                    last = SourceOffset {
-                        file: next.file.clone(),
-                        pos: next.pos,
-                        event: 0,
-                        gtids: gtids_text(&reader),
-                        snapshot_completed: true,
-                        ts_sec,
-                    };
+                    last = SourceOffset::streaming(&next, 0, gtids_text(&reader), ts_sec);
                     self.emitter.checkpoint(last.clone());
                 }
                 StreamEvent::Heartbeat { next } => {
