@@ -367,7 +367,7 @@ impl Judge<'_> {
             match self.check(&new.key_subject(), key, seed_key, before, &after, stmt) {
                 Ok(c) => checks.push(c),
                 Err(message) => {
-                    return self.problem(s, message, "Fix or re-export the registry subject.");
+                    self.problem(s, message, "Fix or re-export the registry subject.");
                 }
             }
         }
@@ -385,7 +385,7 @@ impl Judge<'_> {
             ) {
                 Ok(c) => checks.push(c),
                 Err(message) => {
-                    return self.problem(s, message, "Fix or re-export the registry subject.");
+                    self.problem(s, message, "Fix or re-export the registry subject.");
                 }
             }
         }
