@@ -477,3 +477,38 @@ fn an_unqualified_name_with_no_database_cannot_be_judged() {
         report.problems
     );
 }
+
+#[test]
+fn a_subject_the_gate_cannot_read_is_a_problem_beside_the_other_findings() {
+    let dump_path = dir("schema.sql");
+    let dump = MigrationFile::new("schema.sql", std::fs::read_to_string(&dump_path).unwrap());
+    let catalog = baseline::from_dump(&dump, Some("shop")).unwrap();
+    let export: sluice_proto::export::RegistryExport = serde_json::from_str(
+        r#"{"sluiceRegistryExport": 1, "subjects": [{"subject": "inv.shop.customers-value",
+            "versions": [{"subject": "inv.shop.customers-value", "version": 1, "id": 1,
+                          "schema": "{\"type\": \"record\"}"}]}]}"#,
+    )
+    .unwrap();
+    let opts = GateOptions {
+        connector: connector_for_prefix("inv").unwrap(),
+        default_database: None,
+        strict: false,
+        exact_types: true,
+    };
+    let migrations = migration::load(&[dir("rename_nullable_column")]).unwrap();
+    let report = judge(
+        catalog,
+        &migrations,
+        &mut Subjects::new(export, None),
+        &opts,
+    );
+    assert_eq!(report.exit_code(), 2);
+    assert!(
+        report.problems[0]
+            .message
+            .starts_with("version 1 of subject inv.shop.customers-value does not parse"),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(hazards(&report), [HazardKind::ColumnRenamed]);
+}
