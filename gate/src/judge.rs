@@ -93,14 +93,6 @@ fn location(s: &Statement<'_>) -> Location {
     }
 }
 
-/// Qualifies `id` with `db` when it has no database.
-fn resolve(id: &TableId, db: Option<&str>) -> TableId {
-    match (id.database.is_empty(), db) {
-        (true, Some(db)) => TableId::new(db, id.table.clone()),
-        _ => id.clone(),
-    }
-}
-
 /// The tables a statement names (whose models before it the judgement needs).
 fn named_tables(stmt: &DdlStatement, db: Option<&str>) -> Vec<TableId> {
     let ids: Vec<&TableId> = match stmt {
@@ -114,7 +106,7 @@ fn named_tables(stmt: &DdlStatement, db: Option<&str>) -> Vec<TableId> {
         }
         _ => Vec::new(),
     };
-    ids.into_iter().map(|id| resolve(id, db)).collect()
+    ids.into_iter().map(|id| id.in_database(db)).collect()
 }
 
 /// The table a statement that does not parse is about, guessed from the words after `TABLE`.

@@ -157,10 +157,7 @@ impl Catalog {
         stmt: &DdlStatement,
         current_db: Option<&str>,
     ) -> Result<Vec<TableChange>, SchemaError> {
-        let resolve = |id: &TableId| match (id.database.is_empty(), current_db) {
-            (true, Some(db)) => TableId::new(db, id.table.clone()),
-            _ => id.clone(),
-        };
+        let resolve = |id: &TableId| id.in_database(current_db);
         let changes = match stmt {
             DdlStatement::CreateTable(c) => {
                 let id = resolve(&c.table);

@@ -19,6 +19,14 @@ impl TableId {
             table: table.into(),
         }
     }
+
+    /// This id, in database `db` if it names none (an unqualified name in DDL).
+    pub fn in_database(&self, db: Option<&str>) -> Self {
+        match (self.database.is_empty(), db) {
+            (true, Some(db)) => Self::new(db, self.table.clone()),
+            _ => self.clone(),
+        }
+    }
 }
 
 impl fmt::Display for TableId {
