@@ -94,8 +94,9 @@ pub(crate) struct GateArgs {
     #[command(flatten)]
     pub(crate) access: RegistryAccess,
 
-    /// Offline registry: a file written by `sluice registry export`.
-    #[arg(long, value_name = "FILE", conflicts_with = "registry")]
+    /// Offline registry: a file written by `sluice registry export` (used instead of
+    /// --registry / SLUICE_REGISTRY_URL when given).
+    #[arg(long, value_name = "FILE")]
     pub(crate) registry_file: Option<PathBuf>,
 
     /// Connector configuration (the JSON posted to /connectors): topic prefix, included

@@ -79,12 +79,13 @@ async fn gate(args: &GateArgs) -> anyhow::Result<Report> {
             "say which subjects to check: --connector config.json (the connector's JSON), or --topic-prefix PREFIX"
         ),
     };
-    if !args.access.registry.is_empty() && args.registry_file.is_some() {
-        bail!(
-            "give --registry (or SLUICE_REGISTRY_URL) or --registry-file, not both; unset SLUICE_REGISTRY_URL to judge against the file"
-        );
-    }
-    if args.from_registry && args.access.registry.is_empty() && args.registry_file.is_none() {
+    // The offline file wins over a URL (which may come from SLUICE_REGISTRY_URL in CI).
+    let urls: &[String] = if args.registry_file.is_some() {
+        &[]
+    } else {
+        &args.access.registry
+    };
+    if args.from_registry && urls.is_empty() && args.registry_file.is_none() {
         bail!("--from-registry needs the registry: --registry URL or --registry-file FILE");
     }
     let migrations = migration::load(&args.migrations)?;
@@ -122,7 +123,7 @@ async fn gate(args: &GateArgs) -> anyhow::Result<Report> {
         }
         None => RegistryExport::new(None),
     };
-    let remote = if args.access.registry.is_empty() {
+    let remote = if urls.is_empty() {
         None
     } else {
         Some(client(&args.access)?)

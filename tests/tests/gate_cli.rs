@@ -138,6 +138,22 @@ fn judges_under_the_subject_level_from_a_live_registry_and_from_its_export() {
     // (GET /subjects lists subjects with versions only, so the export cannot see payments'
     // level; the live run above can.)
     let offline = ["--registry-file", export.to_str().unwrap()];
+    // The file wins over a registry URL CI sets in the environment.
+    let dump = fixtures().join("schema.sql");
+    let out = std::process::Command::new(sluice_e2e::paths::sluice_binary())
+        .args([
+            "gate",
+            "--from-dump",
+            dump.to_str().unwrap(),
+            "--database",
+            "shop",
+        ])
+        .args(["--topic-prefix", "inv", offline[0], offline[1]])
+        .arg(fixtures().join("add_nullable"))
+        .env("SLUICE_REGISTRY_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
     for case in [
         "add_not_null_without_default",
         "drop_required_column",
