@@ -8,7 +8,7 @@
 //! on its own because capture registers a table's schemas as soon as it reads the DDL
 //! statement from the binlog, before any row written with them.
 //!
-//! Every judged schema is then registered in the simulation ([`Subjects::submit`]), so later
+//! Every judged schema is then registered in the simulation (`Subjects::submit`), so later
 //! statements are checked against it (a transitive level sees the whole chain). A table that exists in the model but
 //! has no subject yet is assumed registered with its current schema first, as capture would do
 //! at its snapshot.

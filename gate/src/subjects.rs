@@ -5,7 +5,7 @@
 //! a registry it starts empty, so the first schema of a table is its subject's first version.
 //! Versions are parsed when a subject is first touched, so a large export costs little.
 //!
-//! [`Subjects::submit`] is a registration as the registry runs it: a schema already under the
+//! `Subjects::submit` is a registration as the registry runs it: a schema already under the
 //! subject is found, the first one is always accepted, any other is checked under the level
 //! ([`sluice_compat::check`]). Every submitted schema becomes the subject's next version, an
 //! incompatible one too: later statements are judged as after the operator let it through

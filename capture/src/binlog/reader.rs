@@ -1,6 +1,6 @@
 //! The binlog connection: registers as a replica, asks for the binlog from a file position or
 //! a GTID state ([`Start`]; the requests are described in [`super::start`]), and feeds every
-//! event to the [`EventHandler`].
+//! event to the `EventHandler`.
 //!
 //! Before `COM_BINLOG_DUMP` the session announces what the reader understands:
 //! - MariaDB: `@mariadb_slave_capability = 4` (GTID-aware), so GTID, GTID_LIST and checkpoint

@@ -10,7 +10,7 @@
 //!    snapshot_completed: true}`.
 //! 2. Restore the table models in force at the offset from the schema history, and stream
 //!    from the offset: by GTID when it carries a GTID state and the server has GTIDs, by file
-//!    and position otherwise ([`resume`]). The first transaction after a mid-transaction
+//!    and position otherwise (`resume`). The first transaction after a mid-transaction
 //!    offset skips the rows events already emitted (`event`).
 //! 3. For each event: `Begin` opens a transaction; `Rows` are encoded with the prepared
 //!    table (schemas registered first, [`schemas::SchemaGate`]) and sent, then a checkpoint

@@ -21,7 +21,7 @@
 //! 5. `START TRANSACTION WITH CONSISTENT SNAPSHOT`: the InnoDB read view is opened while the
 //!    lock still holds, so it sees exactly the commits before the position of step 3.
 //! 6. `UNLOCK TABLES`: writers resume. The lock was held only for steps 3–5 (milliseconds).
-//! 7. Every captured table is read inside that transaction (see [`read`]), then `COMMIT`.
+//! 7. Every captured table is read inside that transaction (see `read`), then `COMMIT`.
 //!
 //! When `FLUSH TABLES WITH READ LOCK` is refused (error 1227: no `RELOAD` privilege, as on
 //! managed cloud servers), and with `snapshot.locking.mode=none`:
@@ -42,7 +42,7 @@
 //! Tables are read in [`TableId`] order (database, then table; Debezium sorts its captured
 //! tables the same way), in primary-key chunks of `snapshot.fetch.size` rows (default 10,000),
 //! through prepared statements (binary protocol). Each row carries its `source.snapshot`
-//! marker, computed exactly as Debezium does ([`markers`]).
+//! marker, computed exactly as Debezium does (`markers`).
 
 mod decode;
 mod lock;

@@ -1,7 +1,7 @@
 //! The HTTP API: Confluent Schema Registry's REST paths, parameters, status codes and bodies.
 //!
-//! One module per resource ([`subjects`], [`schemas`], [`config`], [`mode`],
-//! [`compatibility`], [`metadata`]); each handler turns the request into a call on
+//! One module per resource (`subjects`, `schemas`, `config`, `mode`, `compatibility`,
+//! `metadata`); each handler turns the request into a call on
 //! [`Registry`] and renders the answer. [`ApiError`] is the only place a [`RegistryError`]
 //! becomes an HTTP response. Bodies are read as bytes and parsed here, so a missing or odd
 //! `Content-Type` is accepted as Confluent does, and malformed JSON is a 400 that names the

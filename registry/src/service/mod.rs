@@ -1,7 +1,7 @@
 //! The registry's behaviour, independent of HTTP: Confluent's semantics for subjects,
 //! versions, ids, deletion, configs, modes and compatibility.
 //!
-//! [`Registry`] owns the [`Store`] (truth) and the [`State`] cache (what reads are served
+//! [`Registry`] owns the [`Store`] (truth) and the `State` cache (what reads are served
 //! from). Every write:
 //! 1. validates its input and answers client mistakes before touching the store;
 //! 2. takes the subject's in-process lock and opens a store transaction scoped to the subject

@@ -283,7 +283,7 @@ fn redact_url(url: &str) -> String {
     }
 }
 
-/// Embedded migrations, handed to [`Migrator::new`].
+/// Embedded migrations, handed to `sqlx::migrate::Migrator::new`.
 impl Store {
     /// Opens the store at `url` and brings it to [`FORMAT_VERSION`].
     ///

@@ -9,8 +9,8 @@
 //!    satisfies is `PRODUCT_TYPE_NARROWED`; singleton combinations are looked through;
 //! 3. schemas of different kinds are `TYPE_CHANGED`, unless the original is `false` or the
 //!    update is empty (`{}`/`true`);
-//! 4. otherwise annotations are compared, then the kind's own rules: [`string`], [`number`],
-//!    [`object`] (open, closed and partially open content models), [`array`], [`combined`]
+//! 4. otherwise annotations are compared, then the kind's own rules: `string`, `number`,
+//!    `object` (open, closed and partially open content models), `array`, `combined`
 //!    (maximum matching of compatible subschemas) and `not`.
 //!
 //! Bounded cost: every pair of subschemas is compared once (memoized, as Confluent's `Context`
