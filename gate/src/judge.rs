@@ -429,6 +429,11 @@ impl Judge<'_> {
             against_version: None,
             reasons: Vec::new(),
             registry_messages: submitted.messages,
+            note: submitted.drift.map(|v| {
+                format!(
+                    "the registry's latest version ({v}) of {subject} is not the current schema's: the schema the gate started from may be behind (or ahead of) what capture registered; verdicts are against the registry"
+                )
+            }),
             old_schema: submitted.latest,
             new_schema: submitted.text,
         };

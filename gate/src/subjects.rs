@@ -41,6 +41,10 @@ pub(crate) struct Submitted {
     pub failing: Option<(i32, String)>,
     /// The registry's messages for an incompatible schema.
     pub messages: Vec<String>,
+    /// On the first submission to a subject the registry has: its latest version, when that
+    /// is not the current model's schema (the dump or database is behind, or ahead of, what
+    /// capture registered).
+    pub drift: Option<i32>,
 }
 
 fn pretty(json: &serde_json::Value) -> String {
@@ -60,6 +64,8 @@ pub struct Subjects {
     /// `--level`: replaces every subject's level.
     level_override: Option<CompatibilityLevel>,
     versions: HashMap<String, Vec<Version>>,
+    /// Subjects submitted to at least once.
+    submitted: std::collections::HashSet<String>,
 }
 
 impl Subjects {
@@ -75,6 +81,7 @@ impl Subjects {
             index,
             level_override,
             versions: HashMap::new(),
+            submitted: std::collections::HashSet::new(),
         }
     }
 
@@ -161,7 +168,14 @@ impl Subjects {
         seed: Option<&GeneratedSchema>,
     ) -> Result<Submitted, String> {
         let level = self.level(subject);
+        let first = self.submitted.insert(subject.to_owned());
         let versions = self.versions(subject)?;
+        let drift = match (first, seed, versions.last()) {
+            (true, Some(seed), Some(latest)) if latest.schema.canonical() != seed.canonical => {
+                Some(latest.number)
+            }
+            _ => None,
+        };
         if versions.is_empty()
             && let Some(seed) = seed
         {
@@ -177,6 +191,7 @@ impl Subjects {
             text: pretty(&new.json),
             failing: None,
             messages: Vec::new(),
+            drift,
         };
         if versions
             .iter()

@@ -512,3 +512,64 @@ fn a_subject_the_gate_cannot_read_is_a_problem_beside_the_other_findings() {
     );
     assert_eq!(hazards(&report), [HazardKind::ColumnRenamed]);
 }
+
+#[test]
+fn a_registry_ahead_of_the_dump_is_noted_and_judged_against() {
+    // The registry has a version with a `vip` column the dump does not know (a stale dump).
+    let mut ahead = sluice_capture::schema::Catalog::new();
+    ahead
+        .apply_sql(
+            &std::fs::read_to_string(dir("schema.sql")).unwrap(),
+            Some("shop"),
+        )
+        .unwrap();
+    ahead
+        .apply_sql(
+            "ALTER TABLE customers ADD COLUMN vip BOOLEAN NULL",
+            Some("shop"),
+        )
+        .unwrap();
+    let connector = connector_for_prefix("inv").unwrap();
+    let table = ahead
+        .table(&sluice_capture::schema::TableId::new("shop", "customers"))
+        .unwrap();
+    let avro = sluice_capture::avro::TableAvro::from_config(table, &connector).unwrap();
+    let export: sluice_proto::export::RegistryExport = serde_json::from_value(serde_json::json!({
+        "sluiceRegistryExport": 1,
+        "subjects": [{"subject": "inv.shop.customers-value", "versions": [
+            {"subject": "inv.shop.customers-value", "version": 4, "id": 9,
+             "schema": avro.envelope.canonical}]}]
+    }))
+    .unwrap();
+    let dump = MigrationFile::new(
+        "schema.sql",
+        std::fs::read_to_string(dir("schema.sql")).unwrap(),
+    );
+    let catalog = baseline::from_dump(&dump, Some("shop")).unwrap();
+    let opts = GateOptions {
+        connector,
+        default_database: None,
+        strict: false,
+        exact_types: true,
+    };
+    let migrations = migration::load(&[dir("add_nullable")]).unwrap();
+    let report = judge(
+        catalog,
+        &migrations,
+        &mut Subjects::new(export, None),
+        &opts,
+    );
+    let check = &report.findings[0].checks[0];
+    assert!(
+        check.note.as_deref().is_some_and(
+            |n| n.starts_with("the registry's latest version (4) of inv.shop.customers-value")
+        ),
+        "{check:?}"
+    );
+    // Judged against the registry's version 4 (dropping `vip`, nullable, is compatible).
+    assert_eq!(check.verdict, Verdict::Compatible);
+    assert_eq!(report.exit_code(), 0);
+    // A dump that matches the registry gets no note.
+    let report = run("add_nullable", L::Backward, false);
+    assert!(report.findings[0].checks[0].note.is_none());
+}

@@ -28,6 +28,15 @@ pub fn render(report: &Report) -> String {
     };
     for f in &report.findings {
         for c in &f.checks {
+            if let Some(note) = &c.note {
+                line(
+                    "notice",
+                    &f.location.file,
+                    f.location.line,
+                    &c.subject,
+                    note,
+                );
+            }
             for r in &c.reasons {
                 line(
                     "error",

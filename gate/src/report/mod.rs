@@ -71,6 +71,9 @@ pub struct SubjectCheck {
     pub reasons: Vec<Reason>,
     /// The registry's own messages for an incompatibility.
     pub registry_messages: Vec<String>,
+    /// Said when the registry's latest version is not the current schema's (a stale dump).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The old (latest, or the failing version) and new schemas, pretty-printed, for `--explain`.
     #[serde(skip)]
     pub old_schema: Option<String>,

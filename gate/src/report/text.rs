@@ -65,6 +65,9 @@ pub fn render(report: &Report, style: Style, explain: bool) -> String {
                 "    {} [{}]: {verdict}{against}\n",
                 c.subject, c.level
             ));
+            if let Some(note) = &c.note {
+                out.push_str(&format!("      {}\n", style.dim(&format!("note: {note}"))));
+            }
             for r in &c.reasons {
                 out.push_str(&format!("      {}\n", r.message));
                 out.push_str(&format!("      fix: {}\n", r.fix));
