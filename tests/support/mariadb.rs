@@ -157,6 +157,22 @@ impl MariaDb {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// `mariadb-dump --no-data ARGS…` as root: the schema dump a user would give the gate.
+    pub fn dump_schema(&self, args: &[&str]) -> String {
+        let out = Command::new("mariadb-dump")
+            .args(["--no-defaults", "-h127.0.0.1", "-uroot", "--no-data"])
+            .arg(format!("-P{}", self.port))
+            .args(args)
+            .output()
+            .expect("mariadb-dump runs");
+        assert!(
+            out.status.success(),
+            "mariadb-dump failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Runs a SQL file as root.
     pub fn source(&self, file: &Path) {
         let out = self
