@@ -147,23 +147,18 @@ fn is_repeatable(path: &Path) -> bool {
 
 /// Reads the files and directories in `paths`, every `.sql` file once, in name order.
 pub fn load(paths: &[PathBuf]) -> Result<Vec<MigrationFile>, GateError> {
+    let unreadable = |path: &Path| {
+        let path = path.display().to_string();
+        move |e: std::io::Error| GateError::Read {
+            path,
+            reason: e.to_string(),
+        }
+    };
     let mut found = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| GateError::Read {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        if meta.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| GateError::Read {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            for entry in entries {
-                let entry = entry.map_err(|e| GateError::Read {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                let p = entry.path();
+        if std::fs::metadata(path).map_err(unreadable(path))?.is_dir() {
+            for entry in std::fs::read_dir(path).map_err(unreadable(path))? {
+                let p = entry.map_err(unreadable(path))?.path();
                 let is_sql = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"));
                 if is_sql && p.is_file() && !is_down_file(&p) {
                     found.push(p);
@@ -178,10 +173,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<MigrationFile>, GateError> {
     found
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|e| GateError::Read {
-                path: p.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            let text = std::fs::read_to_string(&p).map_err(unreadable(&p))?;
             Ok(MigrationFile::new(p.display().to_string(), text))
         })
         .collect()

@@ -14,6 +14,22 @@ use sluice_e2e::capture::CaptureStack;
 const CONNECTOR: &str = "resume";
 const TOPIC: &str = "resumesrv.r.t";
 
+/// Transaction T: five rows events, one per INSERT.
+const TRANSACTION_T: &str = "BEGIN;
+    INSERT INTO r.t VALUES (1, 'one'); INSERT INTO r.t VALUES (2, 'two');
+    INSERT INTO r.t VALUES (3, 'three'); INSERT INTO r.t VALUES (4, 'four');
+    INSERT INTO r.t VALUES (5, 'five');
+    COMMIT;";
+/// An autocommitted two-row insert after T.
+const AFTER_T: &str = "INSERT INTO r.t VALUES (6, 'six'), (7, 'seven');";
+
+/// Stops sluice as a crash would have left it: with `offset` committed; then starts it again.
+fn restart_at(stack: &mut CaptureStack, offset: &Value) {
+    assert!(stack.server.terminate().success());
+    stack.overwrite_offset(CONNECTOR, offset);
+    stack.server.restart();
+}
+
 /// `(id, note, source.file, source.pos, source.row)` of a change event.
 fn row(record: &Value) -> (i64, String, String, u64, i64) {
     let value = &record["value"];
@@ -41,14 +57,7 @@ fn restart_inside_a_transaction_skips_the_emitted_rows_events_and_emits_the_rest
 
     // Transaction T: five rows events (one per INSERT); then an autocommitted two-row insert.
     let (file, begin) = stack.binlog_position();
-    stack.db.root(
-        "BEGIN;
-         INSERT INTO r.t VALUES (1, 'one'); INSERT INTO r.t VALUES (2, 'two');
-         INSERT INTO r.t VALUES (3, 'three'); INSERT INTO r.t VALUES (4, 'four');
-         INSERT INTO r.t VALUES (5, 'five');
-         COMMIT;
-         INSERT INTO r.t VALUES (6, 'six'), (7, 'seven');",
-    );
+    stack.db.root(&format!("{TRANSACTION_T} {AFTER_T}"));
     let end = stack.binlog_position();
     let first: Vec<_> = stack.consume(&[TOPIC], 7, 60).iter().map(row).collect();
     let ids: Vec<i64> = first.iter().map(|r| r.0).collect();
@@ -59,17 +68,17 @@ fn restart_inside_a_transaction_skips_the_emitted_rows_events_and_emits_the_rest
     assert_eq!(committed["event"], 0, "{committed}");
 
     // A crash right after the second rows event of T was acknowledged would leave this.
-    assert!(stack.server.terminate().success());
     // No `gtid`: the file + position path.
-    let offset = json!({
-        "file": file,
-        "pos": begin,
-        "event": 2,
-        "snapshot_completed": true,
-        "ts_sec": committed["ts_sec"],
-    });
-    stack.overwrite_offset(CONNECTOR, &offset);
-    stack.server.restart();
+    restart_at(
+        &mut stack,
+        &json!({
+            "file": file,
+            "pos": begin,
+            "event": 2,
+            "snapshot_completed": true,
+            "ts_sec": committed["ts_sec"],
+        }),
+    );
 
     // Rows events 3, 4, 5 of T and the insert after it, once more, as they were the first
     // time; then nothing else.
@@ -111,14 +120,7 @@ fn restart_resumes_by_gtid_even_when_the_file_position_is_stale() {
     let (file, before_p) = stack.binlog_position();
     stack.db.root("INSERT INTO r.t VALUES (100, 'p')");
     let before_t = gtid_binlog_pos(&stack);
-    stack.db.root(
-        "BEGIN;
-         INSERT INTO r.t VALUES (1, 'one'); INSERT INTO r.t VALUES (2, 'two');
-         INSERT INTO r.t VALUES (3, 'three'); INSERT INTO r.t VALUES (4, 'four');
-         INSERT INTO r.t VALUES (5, 'five');
-         COMMIT;
-         INSERT INTO r.t VALUES (6, 'six'), (7, 'seven');",
-    );
+    stack.db.root(&format!("{TRANSACTION_T} {AFTER_T}"));
     let end = stack.binlog_position();
     let first: Vec<_> = stack.consume(&[TOPIC], 8, 60).iter().map(row).collect();
     let ids: Vec<i64> = first.iter().map(|r| r.0).collect();
@@ -135,17 +137,17 @@ fn restart_resumes_by_gtid_even_when_the_file_position_is_stale() {
     // Two rows events of T emitted; the GTID position is the one before T, but file and
     // position are stale: they point before P. Resuming by file and position would replay P
     // and skip the wrong rows events; by GTID the server starts at T.
-    assert!(stack.server.terminate().success());
-    let offset = json!({
-        "file": file,
-        "pos": before_p,
-        "event": 2,
-        "gtids": before_t,
-        "snapshot_completed": true,
-        "ts_sec": committed["ts_sec"],
-    });
-    stack.overwrite_offset(CONNECTOR, &offset);
-    stack.server.restart();
+    restart_at(
+        &mut stack,
+        &json!({
+            "file": file,
+            "pos": before_p,
+            "event": 2,
+            "gtids": before_t,
+            "snapshot_completed": true,
+            "ts_sec": committed["ts_sec"],
+        }),
+    );
 
     let all: Vec<_> = stack.consume(&[TOPIC], 14, 20).iter().map(row).collect();
     assert_eq!(
@@ -186,13 +188,7 @@ fn restart_inside_a_transaction_continues_its_transaction_metadata() {
     stack.wait_offset(CONNECTOR, 60, |o| o["snapshot_completed"] == true);
 
     let (file, begin) = stack.binlog_position();
-    stack.db.root(
-        "BEGIN;
-         INSERT INTO r.t VALUES (1, 'one'); INSERT INTO r.t VALUES (2, 'two');
-         INSERT INTO r.t VALUES (3, 'three'); INSERT INTO r.t VALUES (4, 'four');
-         INSERT INTO r.t VALUES (5, 'five');
-         COMMIT;",
-    );
+    stack.db.root(TRANSACTION_T);
     let end = stack.binlog_position();
     let first: Vec<_> = stack.consume(&[TOPIC], 5, 60).iter().map(order).collect();
     assert_eq!(
@@ -203,16 +199,16 @@ fn restart_inside_a_transaction_continues_its_transaction_metadata() {
         (o["file"].as_str(), o["pos"].as_u64()) == (Some(end.0.as_str()), Some(end.1))
     });
 
-    assert!(stack.server.terminate().success());
-    let offset = json!({
-        "file": file,
-        "pos": begin,
-        "event": 2,
-        "snapshot_completed": true,
-        "ts_sec": committed["ts_sec"],
-    });
-    stack.overwrite_offset(CONNECTOR, &offset);
-    stack.server.restart();
+    restart_at(
+        &mut stack,
+        &json!({
+            "file": file,
+            "pos": begin,
+            "event": 2,
+            "snapshot_completed": true,
+            "ts_sec": committed["ts_sec"],
+        }),
+    );
 
     // The replayed events keep their orders, as the first time.
     let all: Vec<_> = stack.consume(&[TOPIC], 9, 20).iter().map(order).collect();
