@@ -1,16 +1,16 @@
-//! The capture stack for end-to-end tests: a private MariaDB, a tansu broker and `sluice serve`
+//! The capture stack for end-to-end tests: a private MariaDB, a Kafka broker and `sluice serve`
 //! with the Kafka Connect API, plus the base of a Debezium connector config pointed at them.
 
-use crate::{MariaDb, SluiceServer, Tansu, request};
+use crate::{Kafka, MariaDb, SluiceServer, request};
 use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-/// MariaDB + tansu + sluice, stopped when dropped.
+/// MariaDB + Kafka + sluice, stopped when dropped.
 #[derive(Debug)]
 pub struct CaptureStack {
     pub db: MariaDb,
-    pub kafka: Tansu,
+    pub kafka: Kafka,
     pub server: SluiceServer,
     /// Base URL of the Kafka Connect API.
     pub connect: String,
@@ -23,7 +23,7 @@ impl CaptureStack {
         if !setup_sql.is_empty() {
             db.root(setup_sql);
         }
-        let kafka = Tansu::start();
+        let kafka = Kafka::start();
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())

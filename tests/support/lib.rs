@@ -7,8 +7,8 @@
 //!   body as JSON ([`http`]).
 //! * [`json_match`] holds the comparison rules the conformance replay uses (exact, subset, unordered, and the
 //!   one deliberate difference for Avro `schema` strings).
-//! * [`MariaDb`] runs a private `mariadbd` with ROW binlog ([`mariadb`]); [`Tansu`] a Kafka-protocol
-//!   broker ([`tansu`]).
+//! * [`MariaDb`] runs a private `mariadbd` with ROW binlog ([`mariadb`]); [`Kafka`] a private Apache Kafka
+//!   4.4 broker, or a 3-broker cluster for fault tests ([`kafka`]).
 //! * [`gate::sluice`] runs a one-shot command (`sluice gate`, `sluice registry export`) and
 //!   returns its exit code and output.
 //! * [`paths`] finds the workspace root, the built binary, `../shared` and the Python venv;
@@ -25,15 +25,15 @@ pub mod consumer;
 pub mod gate;
 pub mod http;
 pub mod json_match;
+pub mod kafka;
 pub mod mariadb;
 pub mod paths;
 pub mod postgres;
 pub mod server;
-pub mod tansu;
 
 pub use http::request;
+pub use kafka::Kafka;
 pub use mariadb::MariaDb;
 pub use paths::{shared_dir, sluice_binary, workspace_root};
 pub use postgres::{TempDatabase, postgres_url, required_postgres_url, skip_postgres};
 pub use server::SluiceServer;
-pub use tansu::Tansu;

@@ -2,7 +2,7 @@
 //! rows are being written; after restarts, every committed row is in Kafka at least once and
 //! duplicates only fall in the crash windows").
 //!
-//! One private MariaDB, one tansu broker, one data directory kept across restarts (capture.db
+//! One private MariaDB, one Kafka broker, one data directory kept across restarts (capture.db
 //! holds the connector config, offsets and schema history; the registry's SQLite sits beside
 //! it) and fixed ports (the connector config names the registry URL). A writer thread inserts
 //! rows in small transactions (1–5 rows, increasing ids, one `INSERT` per row or one
@@ -17,7 +17,7 @@
 //! Every committed row is there, nothing else is, and the snapshot ran once.
 
 use serde_json::{Value, json};
-use sluice_e2e::{MariaDb, SluiceServer, Tansu, request};
+use sluice_e2e::{Kafka, MariaDb, SluiceServer, request};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::TcpListener;
@@ -242,7 +242,7 @@ fn kill_9_while_writing_loses_nothing_and_duplicates_only_around_crashes() {
         ));
     }
     db.root(&seed_rows);
-    let kafka = Tansu::start();
+    let kafka = Kafka::start();
     let data_dir = tempfile::Builder::new()
         .prefix("sluice-crash-")
         .tempdir()

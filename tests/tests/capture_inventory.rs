@@ -1,5 +1,5 @@
 //! The tutorial flow end to end: a private MariaDB with Debezium's inventory database, a
-//! tansu broker, `sluice serve` with the seed connector config, and a registry-aware Avro
+//! Kafka broker, `sluice serve` with the seed connector config, and a registry-aware Avro
 //! consumer (Python confluent-kafka's AvroDeserializer) reading what arrives.
 //!
 //! Checks the snapshot, inserts, updates, deletes with tombstones, a primary-key change, a
@@ -8,7 +8,7 @@
 //! refused schema, then after relaxing the level and `restart`, the rows arrive once.
 
 use serde_json::{Value, json};
-use sluice_e2e::{MariaDb, SluiceServer, Tansu, request, shared_dir};
+use sluice_e2e::{Kafka, MariaDb, SluiceServer, request, shared_dir};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
@@ -31,12 +31,12 @@ fn free_port() -> u16 {
 }
 
 /// Reads every topic from the start until `count` records arrived (or 60 s passed).
-fn consume(kafka: &Tansu, registry: &str, count: usize) -> Vec<Value> {
+fn consume(kafka: &Kafka, registry: &str, count: usize) -> Vec<Value> {
     consume_for(kafka, registry, count, 60)
 }
 
 /// [`consume`] with its own time limit, for checking that nothing more arrives.
-fn consume_for(kafka: &Tansu, registry: &str, count: usize, seconds: u32) -> Vec<Value> {
+fn consume_for(kafka: &Kafka, registry: &str, count: usize, seconds: u32) -> Vec<Value> {
     let topics: Vec<String> = TABLES
         .iter()
         .map(|t| format!("{PREFIX}.inventory.{t}"))
@@ -81,7 +81,7 @@ fn inventory_connector_streams_snapshot_changes_and_registry_gated_ddl() {
     db.root("CREATE USER 'mariadbuser'@'%' IDENTIFIED BY 'mariadbpw'");
     db.source(&shared.join("conformance/mysql/inventory/inventory.mariadb.sql"));
     db.root("CREATE TABLE inventory.scratch (id INT PRIMARY KEY, note VARCHAR(20)); INSERT INTO inventory.scratch VALUES (1, 'x')");
-    let kafka = Tansu::start();
+    let kafka = Kafka::start();
     let connect_addr = format!("127.0.0.1:{}", free_port());
     let server = SluiceServer::start(&[
         "--kafka",

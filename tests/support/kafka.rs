@@ -1,0 +1,324 @@
+//! Apache Kafka 4.4 in KRaft mode for one test: the jars Maven Central serves
+//! (`scripts/engines/kafka.pom.xml`, resolved by `scripts/test.sh` into `~/.cache/sluice/kafka-4.4.0/libs`),
+//! started with `java -cp … kafka.Kafka` after `kafka.tools.StorageTool format`, on free loopback ports.
+//!
+//! * [`Kafka::start`] — one combined broker + controller, what most tests need.
+//! * [`Kafka::cluster`] — three combined nodes with one controller quorum, replication factor 3 and
+//!   `min.insync.replicas=2` by default, for tests that kill a broker ([`Kafka::kill`],
+//!   [`Kafka::restart`]).
+//!
+//! Each broker JVM gets at most 512 MB of heap and the serial collector: the machines have 2 cores. Every
+//! broker is killed when the value is dropped; its data directory goes with it.
+//!
+//! `SLUICE_KAFKA_LIBS` overrides where the jars are. Nothing here skips: a missing Kafka is a failure
+//! naming the script that installs it.
+
+use std::fmt::Write as _;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running single broker or cluster; stopped (SIGKILL) and removed when dropped.
+#[derive(Debug)]
+pub struct Kafka {
+    nodes: Vec<Node>,
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Debug)]
+struct Node {
+    id: u32,
+    port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+    /// How many times this node was spawned: its log holds one "Kafka Server started" per start.
+    starts: usize,
+}
+
+/// How long a broker may take to log that it started (cold JVM on a loaded 2-core machine).
+const START_TIMEOUT: Duration = Duration::from_secs(90);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Where the Kafka jars are: `SLUICE_KAFKA_LIBS`, else the cache `scripts/test.sh` fills.
+///
+/// # Panics
+/// If there are no jars there, naming the script that resolves them.
+pub fn kafka_libs() -> PathBuf {
+    let dir = std::env::var_os("SLUICE_KAFKA_LIBS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache_dir().join("kafka-4.4.0").join("libs"));
+    let has_broker = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("kafka_2.13-"))
+        })
+        .unwrap_or(false);
+    assert!(
+        has_broker,
+        "Apache Kafka's jars are not in {}: run scripts/test.sh (it resolves them from Maven Central), \
+         or point SLUICE_KAFKA_LIBS at them",
+        dir.display()
+    );
+    dir
+}
+
+/// `${XDG_CACHE_HOME:-~/.cache}/sluice`, where the scripts keep resolved jars.
+pub fn cache_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"))
+        .join("sluice")
+}
+
+/// The logging configuration shared by the test brokers and Connect workers.
+pub fn log4j_config() -> PathBuf {
+    crate::workspace_root().join("scripts/engines/log4j2.properties")
+}
+
+/// A random KRaft cluster id: 16 bytes, URL-safe base64 without padding (what `kafka-storage
+/// random-uuid` prints).
+fn cluster_id() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 16];
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    bytes.copy_from_slice(&(nanos ^ (u128::from(std::process::id()) << 64)).to_le_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn java(libs: &Path) -> Command {
+    let mut cmd = Command::new("java");
+    cmd.args([
+        "-Xms64m",
+        "-Xmx512m",
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+    ])
+    .arg(format!(
+        "-Dlog4j2.configurationFile={}",
+        log4j_config().display()
+    ))
+    .arg("-cp")
+    .arg(format!("{}/*", libs.display()));
+    cmd
+}
+
+impl Kafka {
+    /// One combined broker + controller on a free port.
+    pub fn start() -> Self {
+        Self::start_nodes(1, &[])
+    }
+
+    /// Three combined broker + controller nodes: topics default to replication factor 3 and
+    /// `min.insync.replicas=2`, so one broker may die without losing an acknowledged write.
+    pub fn cluster() -> Self {
+        Self::start_nodes(
+            3,
+            &[
+                "default.replication.factor=3",
+                "min.insync.replicas=2",
+                "offsets.topic.replication.factor=3",
+                "transaction.state.log.replication.factor=3",
+                "transaction.state.log.min.isr=2",
+                "share.coordinator.state.topic.replication.factor=3",
+            ],
+        )
+    }
+
+    fn start_nodes(count: u32, extra: &[&str]) -> Self {
+        let libs = kafka_libs();
+        let dir = tempfile::tempdir().expect("temp dir for Kafka");
+        let ports: Vec<(u16, u16)> = (0..count).map(|_| (free_port(), free_port())).collect();
+        let voters = ports
+            .iter()
+            .enumerate()
+            .map(|(i, (_, controller))| format!("{}@127.0.0.1:{controller}", i + 1))
+            .collect::<Vec<_>>()
+            .join(",");
+        let single = count == 1;
+        let id = cluster_id();
+        let mut nodes = Vec::new();
+        let mut formats = Vec::new();
+        for (i, (port, controller)) in ports.iter().enumerate() {
+            let node_id = u32::try_from(i).expect("few nodes") + 1;
+            let node_dir = dir.path().join(format!("node-{node_id}"));
+            std::fs::create_dir_all(node_dir.join("data")).expect("node directory");
+            let mut props = String::new();
+            let _ = write!(
+                props,
+                "process.roles=broker,controller\n\
+                 node.id={node_id}\n\
+                 listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}\n\
+                 advertised.listeners=PLAINTEXT://127.0.0.1:{port}\n\
+                 controller.listener.names=CONTROLLER\n\
+                 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n\
+                 controller.quorum.voters={voters}\n\
+                 log.dirs={}\n\
+                 num.partitions=1\n\
+                 group.initial.rebalance.delay.ms=0\n",
+                node_dir.join("data").display()
+            );
+            if single {
+                props.push_str(
+                    "offsets.topic.replication.factor=1\n\
+                     transaction.state.log.replication.factor=1\n\
+                     transaction.state.log.min.isr=1\n\
+                     share.coordinator.state.topic.replication.factor=1\n",
+                );
+            }
+            for line in extra {
+                props.push_str(line);
+                props.push('\n');
+            }
+            let config = node_dir.join("server.properties");
+            std::fs::write(&config, props).expect("server.properties");
+            let format = java(&libs)
+                .args(["kafka.tools.StorageTool", "format", "--cluster-id", &id])
+                .arg("--config")
+                .arg(&config)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("java runs (is a JDK installed?)");
+            formats.push(format);
+            nodes.push(Node {
+                id: node_id,
+                port: *port,
+                dir: node_dir,
+                child: None,
+                starts: 0,
+            });
+        }
+        for format in formats {
+            let out = format
+                .wait_with_output()
+                .expect("the storage formatter ends");
+            assert!(
+                out.status.success(),
+                "formatting Kafka's storage failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let mut kafka = Self { nodes, _dir: dir };
+        for i in 0..kafka.nodes.len() {
+            kafka.spawn(i);
+        }
+        for i in 0..kafka.nodes.len() {
+            kafka.wait_started(i);
+        }
+        kafka
+    }
+
+    fn spawn(&mut self, index: usize) {
+        let libs = kafka_libs();
+        let node = &mut self.nodes[index];
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(node.dir.join("kafka.log"))
+            .expect("broker log file");
+        let child = java(&libs)
+            .arg(format!("-Dkafka.logs.dir={}", node.dir.display()))
+            .arg("kafka.Kafka")
+            .arg(node.dir.join("server.properties"))
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log)
+            .spawn()
+            .expect("the Kafka broker starts");
+        node.child = Some(child);
+        node.starts += 1;
+    }
+
+    /// Waits for the node's latest "Kafka Server started" line.
+    fn wait_started(&mut self, index: usize) {
+        let node = &mut self.nodes[index];
+        let log = node.dir.join("kafka.log");
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if text.matches("Kafka Server started").count() >= node.starts {
+                return;
+            }
+            if let Some(child) = node.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                panic!(
+                    "Kafka node {} exited ({status}) while starting:\n{}",
+                    node.id,
+                    tail(&text, 40)
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "Kafka node {} did not start within {START_TIMEOUT:?}:\n{}",
+                node.id,
+                tail(&text, 40)
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `bootstrap.servers` for clients: every live node.
+    pub fn bootstrap(&self) -> String {
+        self.nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.port))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// How many nodes the cluster has.
+    pub fn size(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Kills node `index` (0-based) with SIGKILL, as a crash would.
+    pub fn kill(&mut self, index: usize) {
+        if let Some(mut child) = self.nodes[index].child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts node `index` again on its old ports and data, and waits until it is up.
+    pub fn restart(&mut self, index: usize) {
+        assert!(
+            self.nodes[index].child.is_none(),
+            "node {index} is still running: kill it first"
+        );
+        self.spawn(index);
+        self.wait_started(index);
+    }
+
+    /// The last lines of node `index`'s log, for assertion messages.
+    pub fn log_tail(&self, index: usize, lines: usize) -> String {
+        let text =
+            std::fs::read_to_string(self.nodes[index].dir.join("kafka.log")).unwrap_or_default();
+        tail(&text, lines)
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+impl Drop for Kafka {
+    fn drop(&mut self) {
+        for i in 0..self.nodes.len() {
+            self.kill(i);
+        }
+    }
+}
