@@ -259,3 +259,168 @@ impl AvroWriter {
         AvroWriter::default().schema(schema)
     }
 }
+
+/// Parses a Kafka Connect schema as `JsonConverter` prints it with `schemas.enable=true`
+/// (`org.apache.kafka.connect.json.JsonConverter#asJsonSchema`: `type`, `optional`, `name`,
+/// `version`, `doc`, `parameters`, `default`, `fields[].field`, `items`).
+///
+/// Defaults arrive in JsonConverter's value encoding; `bytes` defaults (base64 text) become
+/// Avro's ISO-8859-1 string of the bytes, the form `AvroData` writes.
+fn from_connect_json(json: &Value) -> Result<ConnectSchema, String> {
+    let obj = json
+        .as_object()
+        .ok_or_else(|| format!("a Connect schema must be an object: {json}"))?;
+    let type_name = obj
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("a Connect schema without a type: {json}"))?;
+    let ty = match type_name {
+        "int8" => ConnectType::Int8,
+        "int16" => ConnectType::Int16,
+        "int32" => ConnectType::Int32,
+        "int64" => ConnectType::Int64,
+        "float" => ConnectType::Float32,
+        "double" => ConnectType::Float64,
+        "boolean" => ConnectType::Boolean,
+        "string" => ConnectType::String,
+        "bytes" => ConnectType::Bytes,
+        "array" => ConnectType::Array(Box::new(from_connect_json(
+            obj.get("items")
+                .ok_or_else(|| format!("an array schema without items: {json}"))?,
+        )?)),
+        "struct" => {
+            let fields = obj
+                .get("fields")
+                .and_then(Value::as_array)
+                .ok_or_else(|| format!("a struct schema without fields: {json}"))?;
+            let mut out = Vec::with_capacity(fields.len());
+            for f in fields {
+                let name = f
+                    .get("field")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| format!("a struct field without a name: {f}"))?;
+                out.push((name.to_string(), from_connect_json(f)?));
+            }
+            ConnectType::Struct(out)
+        }
+        other => return Err(format!("unsupported Connect schema type {other:?}")),
+    };
+    let is_bytes = matches!(ty, ConnectType::Bytes);
+    let mut schema = ConnectSchema::new(ty);
+    schema.name = obj.get("name").and_then(Value::as_str).map(str::to_string);
+    schema.version = obj
+        .get("version")
+        .and_then(Value::as_i64)
+        .and_then(|v| i32::try_from(v).ok());
+    schema.doc = obj.get("doc").and_then(Value::as_str).map(str::to_string);
+    if let Some(params) = obj.get("parameters").and_then(Value::as_object) {
+        for (k, v) in params {
+            let v = v
+                .as_str()
+                .ok_or_else(|| format!("a non-string Connect parameter {k}: {v}"))?;
+            schema.params.push((k.clone(), v.to_string()));
+        }
+    }
+    schema.optional = obj
+        .get("optional")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    schema.default = match obj.get("default") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(b64)) if is_bytes => {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| format!("a bytes default that is not base64 ({e}): {b64}"))?;
+            Some(Value::String(
+                bytes.iter().map(|&b| char::from(b)).collect(),
+            ))
+        }
+        Some(d) => Some(d.clone()),
+    };
+    Ok(schema)
+}
+
+/// The Avro schema Confluent's `AvroConverter` would register for a record whose Connect schema
+/// `JsonConverter` printed as `connect_json` (the `schema` half of a `schemas.enable=true`
+/// envelope): the same translation Sluice uses for its own schemas (see the module docs).
+///
+/// # Errors
+/// If `connect_json` is not a Connect schema JsonConverter prints (a `map` type, a field
+/// without a name, a non-base64 bytes default, …).
+pub fn avro_from_connect_json(connect_json: &Value) -> Result<Value, String> {
+    Ok(AvroWriter::top(&from_connect_json(connect_json)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_converter_schema_translates_like_sluice_builds_it() {
+        let connect = json!({
+            "type": "struct", "name": "srv.db.t.Value", "optional": true,
+            "fields": [
+                {"type": "int16", "optional": false, "field": "s"},
+                {"type": "bytes", "optional": false, "name": DECIMAL, "version": 1,
+                 "parameters": {"scale": "2", "connect.decimal.precision": "10"}, "field": "d"},
+                {"type": "string", "optional": true, "default": "x", "field": "c"},
+                {"type": "bytes", "optional": true, "default": "/wA=", "field": "b"},
+                {"type": "int32", "optional": true, "name": "io.debezium.time.Date", "version": 1,
+                 "field": "dt"},
+            ],
+        });
+        let built = ConnectSchema::record(
+            "srv.db.t.Value",
+            vec![
+                ("s".into(), ConnectSchema::new(ConnectType::Int16)),
+                (
+                    "d".into(),
+                    ConnectSchema::new(ConnectType::Bytes)
+                        .named(DECIMAL, Some(1))
+                        .param("scale", "2")
+                        .param("connect.decimal.precision", "10"),
+                ),
+                (
+                    "c".into(),
+                    ConnectSchema::new(ConnectType::String)
+                        .optional()
+                        .with_default(Some(json!("x"))),
+                ),
+                (
+                    "b".into(),
+                    ConnectSchema::new(ConnectType::Bytes)
+                        .optional()
+                        .with_default(Some(json!("\u{ff}\u{0}"))),
+                ),
+                (
+                    "dt".into(),
+                    ConnectSchema::new(ConnectType::Int32)
+                        .named("io.debezium.time.Date", Some(1))
+                        .optional(),
+                ),
+            ],
+        )
+        .optional();
+        assert_eq!(
+            avro_from_connect_json(&connect),
+            Ok(AvroWriter::top(&built))
+        );
+        let avro = AvroWriter::top(&built);
+        assert_eq!(
+            avro[0], "null",
+            "an optional struct is a union with null first"
+        );
+        assert_eq!(avro[1]["fields"][3]["default"], "\u{ff}\u{0}");
+    }
+
+    #[test]
+    fn json_converter_schema_errors_name_the_problem() {
+        let map = json!({"type": "map", "keys": {"type": "string"}, "values": {"type": "string"}});
+        assert!(avro_from_connect_json(&map).is_err_and(|e| e.contains("map")));
+        let nameless = json!({"type": "struct", "fields": [{"type": "int32"}]});
+        assert!(avro_from_connect_json(&nameless).is_err_and(|e| e.contains("without a name")));
+        let bad = json!({"type": "bytes", "optional": true, "default": "not base64!"});
+        assert!(avro_from_connect_json(&bad).is_err_and(|e| e.contains("base64")));
+    }
+}

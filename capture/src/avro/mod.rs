@@ -8,7 +8,9 @@
 //!   `transaction`, `op`, `ts_ms`, `ts_us`, `ts_ns`; §1.3), each as JSON and canonical text.
 //!   The mapping of column types, handling modes and defaults is in `mapping` and `defaults`
 //!   (§2); the Connect → Avro translation (properties, unions, named references) in `connect`
-//!   (§1.9); topic and name adjustment in [`names`] (§1.1).
+//!   (§1.9), also applied to Kafka Connect schemas as `JsonConverter` prints them by
+//!   [`avro_from_connect_json`] (to compare with what Debezium's converters see); topic and name
+//!   adjustment in [`names`] (§1.1).
 //! - [`encode`]: the binary encoder of keys and envelopes from
 //!   [`ColumnValue`](crate::value::ColumnValue) rows, and [`SourceInfo`] for the source block
 //!   (§1.4).
@@ -28,6 +30,7 @@ mod schemas;
 mod source;
 mod temporal;
 
+pub use connect::avro_from_connect_json;
 pub use encode::{ChangeEvent, EncodeError, Op};
 pub use mapping::{FieldKind, FieldPlan, MappingOptions, Nullability};
 pub use schema_change::{SchemaChangeSchemas, TableChangeRecord};

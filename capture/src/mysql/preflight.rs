@@ -210,5 +210,11 @@ mod tests {
     fn flavor_from_version() {
         assert_eq!(Flavor::from_version("10.11.9-MariaDB-log"), Flavor::MariaDb);
         assert_eq!(Flavor::from_version("8.0.36"), Flavor::MySql);
+        // MariaDB started with `--version=8.0.40-MariaDB-10.11` (so Debezium's MySQL connector
+        // takes it for MySQL 8.0) is still MariaDB: the flavour is the name, not the number.
+        assert_eq!(
+            Flavor::from_version("8.0.40-MariaDB-10.11"),
+            Flavor::MariaDb
+        );
     }
 }
