@@ -17,13 +17,18 @@ pub struct CaptureStack {
 }
 
 impl CaptureStack {
-    /// Starts the three servers after running `setup_sql` (as root) on the database.
+    /// Starts the three servers (a single Kafka broker) after running `setup_sql` (as root) on
+    /// the database.
     pub fn start(setup_sql: &str) -> Self {
+        Self::start_on(Kafka::start(), setup_sql)
+    }
+
+    /// Like [`CaptureStack::start`], on a running `kafka` (e.g. a [`Kafka::cluster`]).
+    pub fn start_on(kafka: Kafka, setup_sql: &str) -> Self {
         let db = MariaDb::start();
         if !setup_sql.is_empty() {
             db.root(setup_sql);
         }
-        let kafka = Kafka::start();
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -66,6 +71,18 @@ impl CaptureStack {
             Some(&json!({"name": name, "config": config})),
         );
         assert_eq!(status, 201, "{body}");
+    }
+
+    /// The state of connector `name`'s task (`RUNNING`, `FAILED`, …), as
+    /// `GET /connectors/{name}/status` shows it.
+    pub fn task_state(&self, name: &str) -> Value {
+        let (_, body) = request(
+            &self.connect,
+            "GET",
+            &format!("/connectors/{name}/status"),
+            None,
+        );
+        body["tasks"][0]["state"].clone()
     }
 
     /// Reads `topics` from the start (see [`crate::consumer::consume`]).

@@ -5,7 +5,9 @@
 //! * [`Kafka::start`] — one combined broker + controller, what most tests need.
 //! * [`Kafka::cluster`] — three combined nodes with one controller quorum, replication factor 3 and
 //!   `min.insync.replicas=2` by default, for tests that kill a broker ([`Kafka::kill`],
-//!   [`Kafka::restart`]).
+//!   [`Kafka::restart`]) or all of them ([`Kafka::kill_all`], [`Kafka::restart_all`]).
+//! * [`Kafka::leader`] and [`Kafka::record_count`] ask the cluster (librdkafka metadata and
+//!   watermarks) which node leads a partition and how many records it holds.
 //!
 //! Each broker JVM gets at most 512 MB of heap and the serial collector: the machines have 2 cores. Every
 //! broker is killed when the value is dropped; its data directory goes with it.
@@ -13,6 +15,7 @@
 //! `SLUICE_KAFKA_LIBS` overrides where the jars are. Nothing here skips: a missing Kafka is a failure
 //! naming the script that installs it.
 
+use rdkafka::consumer::{BaseConsumer, Consumer as _};
 use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -293,6 +296,9 @@ impl Kafka {
     }
 
     /// Starts node `index` again on its old ports and data, and waits until it is up.
+    ///
+    /// In a cluster, the node needs a controller quorum to start: at least one other node must
+    /// be running (use [`Kafka::restart_all`] after [`Kafka::kill_all`]).
     pub fn restart(&mut self, index: usize) {
         assert!(
             self.nodes[index].child.is_none(),
@@ -300,6 +306,87 @@ impl Kafka {
         );
         self.spawn(index);
         self.wait_started(index);
+    }
+
+    /// Kills every node with SIGKILL, as a power cut would.
+    pub fn kill_all(&mut self) {
+        for i in 0..self.nodes.len() {
+            self.kill(i);
+        }
+    }
+
+    /// Starts every killed node again, all at once (a lone KRaft node cannot form a quorum),
+    /// and waits until each is up.
+    pub fn restart_all(&mut self) {
+        let down: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].child.is_none())
+            .collect();
+        for &i in &down {
+            self.spawn(i);
+        }
+        for &i in &down {
+            self.wait_started(i);
+        }
+    }
+
+    /// The index (0-based, as [`Kafka::kill`] takes it) of the node leading `topic`'s
+    /// `partition`, or `None` while the topic is unknown, the partition has no leader, or no
+    /// broker answers within 5 s.
+    pub fn leader(&self, topic: &str, partition: i32) -> Option<usize> {
+        let (leader, _) = self.partition_state(topic, partition)?;
+        self.index_of(leader)
+    }
+
+    /// The indexes of the nodes in `partition`'s in-sync replica set (empty when unknown).
+    pub fn in_sync(&self, topic: &str, partition: i32) -> Vec<usize> {
+        self.partition_state(topic, partition)
+            .map(|(_, isr)| isr.into_iter().filter_map(|id| self.index_of(id)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Leader and in-sync replicas (broker ids) of a partition, from a metadata request.
+    fn partition_state(&self, topic: &str, partition: i32) -> Option<(i32, Vec<i32>)> {
+        let metadata = self
+            .client()
+            .fetch_metadata(Some(topic), Duration::from_secs(5))
+            .ok()?;
+        let found = metadata
+            .topics()
+            .iter()
+            .find(|t| t.name() == topic && t.error().is_none())?
+            .partitions()
+            .iter()
+            .find(|p| p.id() == partition)?;
+        Some((found.leader(), found.isr().to_vec()))
+    }
+
+    /// The index of the node with broker id `id`.
+    fn index_of(&self, id: i32) -> Option<usize> {
+        self.nodes
+            .iter()
+            .position(|n| i64::from(n.id) == i64::from(id))
+    }
+
+    /// How many records `topic`'s `partition` holds: high watermark minus log start offset.
+    /// Exact for topics written without transactions (no control records) and never
+    /// compacted or truncated, as in the tests.
+    ///
+    /// # Panics
+    /// If no broker answers within 10 s.
+    pub fn record_count(&self, topic: &str, partition: i32) -> u64 {
+        let (low, high) = self
+            .client()
+            .fetch_watermarks(topic, partition, Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("watermarks of {topic}/{partition}: {e}"));
+        u64::try_from(high - low).expect("high watermark >= low")
+    }
+
+    /// A throw-away librdkafka client for metadata requests.
+    fn client(&self) -> BaseConsumer {
+        rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", self.bootstrap())
+            .create()
+            .expect("a librdkafka client")
     }
 
     /// The last lines of node `index`'s log, for assertion messages.
@@ -317,8 +404,6 @@ fn tail(text: &str, lines: usize) -> String {
 
 impl Drop for Kafka {
     fn drop(&mut self) {
-        for i in 0..self.nodes.len() {
-            self.kill(i);
-        }
+        self.kill_all();
     }
 }

@@ -78,6 +78,22 @@ impl SluiceServer {
         &self.base_url
     }
 
+    /// The process id of the running server.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's resident set size in bytes (`VmRSS` of `/proc/<pid>/status`; Linux only).
+    ///
+    /// # Panics
+    /// If the process is gone or the file has no `VmRSS` line.
+    pub fn rss_bytes(&self) -> u64 {
+        let path = format!("/proc/{}/status", self.pid());
+        let status = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("reading {path} (has sluice exited?): {e}"));
+        vm_rss(&status).unwrap_or_else(|| panic!("no VmRSS in {path}:\n{status}"))
+    }
+
     /// The data directory the server was given (unless `args` named another).
     pub fn data_dir(&self) -> &Path {
         self.data_dir.path()
@@ -314,6 +330,13 @@ fn listening_addr(line: &str) -> Option<SocketAddr> {
         .and_then(|value| value.trim_matches(|c| c == '"' || c == ',').parse().ok())
 }
 
+/// The `VmRSS:   1234 kB` line of a `/proc/<pid>/status` text, in bytes.
+fn vm_rss(status: &str) -> Option<u64> {
+    let line = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib * 1024)
+}
+
 /// Removes ANSI escape sequences (`ESC [ … final byte`), which tracing uses for colours and styles.
 fn strip_ansi(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
@@ -368,6 +391,13 @@ mod tests {
             " INFO sluice: registry listening addr=127.0.0.1:5000"
         );
         assert_eq!(listening_addr(&plain), Some(([127, 0, 0, 1], 5000).into()));
+    }
+
+    #[test]
+    fn reads_the_resident_set_size_in_bytes() {
+        let status = "Name:\tsluice\nVmPeak:\t  900 kB\nVmRSS:\t   51234 kB\nRssAnon:\t 1 kB\n";
+        assert_eq!(vm_rss(status), Some(51234 * 1024));
+        assert_eq!(vm_rss("Name:\tsluice\n"), None);
     }
 
     #[test]
