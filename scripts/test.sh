@@ -7,7 +7,8 @@
 #   2. MariaDB server binaries (Debian packages) for the tests' private `mariadbd` instances;
 #   3. PostgreSQL 15 on 127.0.0.1:5432 (Debian packages; trust auth for local connections, database
 #      `test`), started if down: the shared-store tests fail, not skip, without it;
-#   4. Apache Kafka 4.4.0 from Maven Central into ~/.cache/sluice (the tests start their own brokers);
+#   4. Apache Kafka 4.4.0 from Maven Central into ~/.cache/sluice (the tests start their own brokers),
+#      and Kafka Connect 4.3.0 with Debezium 3.6.1.Final (the differential test runs its own worker);
 #   5. .venv/ with the Python clients of the interop tests (tests/python/requirements.txt);
 #   6. `cargo build --workspace`: the e2e tests run the built target/debug/sluice binary;
 #   7. every test: `cargo nextest run --workspace` (+ doctests) or `cargo test --workspace`.
@@ -74,6 +75,7 @@ ensure_nextest || use_nextest=false
 ensure_mariadb
 ensure_postgres
 ensure_kafka
+ensure_debezium
 
 if [[ ${SLUICE_SKIP_PYTHON:-} == 1 ]]; then
     say "SLUICE_SKIP_PYTHON=1: not preparing the Python venv"

@@ -8,7 +8,8 @@
 //! * [`json_match`] holds the comparison rules the conformance replay uses (exact, subset, unordered, and the
 //!   one deliberate difference for Avro `schema` strings).
 //! * [`MariaDb`] runs a private `mariadbd` with ROW binlog ([`mariadb`]); [`Kafka`] a private Apache Kafka
-//!   4.4 broker, or a 3-broker cluster for fault tests ([`kafka`]).
+//!   4.4 broker, or a 3-broker cluster for fault tests ([`kafka`]); [`connect::ConnectWorker`] a real
+//!   Kafka Connect worker with Debezium's MySQL connector, for the differential test ([`connect`]).
 //! * [`gate::sluice`] runs a one-shot command (`sluice gate`, `sluice registry export`) and
 //!   returns its exit code and output.
 //! * [`paths`] finds the workspace root, the built binary, `../shared` and the Python venv;
@@ -21,6 +22,7 @@
 //! `scripts/test.sh` does; [`paths::sluice_binary`] says so when the binary is missing.
 
 pub mod capture;
+pub mod connect;
 pub mod consumer;
 pub mod gate;
 pub mod http;
