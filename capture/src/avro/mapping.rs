@@ -123,9 +123,9 @@ pub(crate) fn map_column(column: &Column, opts: &MappingOptions) -> (ConnectSche
                 bytes: n.div_ceil(8),
             },
         ),
-        DataType::TinyInt { unsigned, .. } => {
-            int(if *unsigned { T::Int16 } else { T::Int8 }, 8, *unsigned)
-        }
+        // Debezium's `MySqlAntlrDdlParser` registers TINYINT (signed or not) as JDBC SMALLINT,
+        // so `JdbcValueConverters` gives INT16, not INT8 (observed on Debezium 3.6.1).
+        DataType::TinyInt { unsigned, .. } => int(T::Int16, 8, *unsigned),
         DataType::SmallInt { unsigned } => {
             int(if *unsigned { T::Int32 } else { T::Int16 }, 16, *unsigned)
         }
