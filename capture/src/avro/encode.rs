@@ -585,8 +585,13 @@ fn write_value(
             } else {
                 write_bytes(out, wkb);
             }
-            out.push(2);
-            write_long(out, i64::from(srid));
+            // Debezium's `MySqlGeometry` keeps no SRID for 0 (none given): `srid` is null then.
+            if srid == 0 {
+                out.push(0);
+            } else {
+                out.push(2);
+                write_long(out, i64::from(srid));
+            }
         }
         FieldKind::FloatVector => {
             let b = bytes_of(v)?;
