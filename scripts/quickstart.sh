@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # The whole capture flow on one machine, with one command:
-#   a private MariaDB with ROW binlog, a Kafka-protocol broker (tansu), `sluice serve`
+#   a private MariaDB with ROW binlog, an Apache Kafka 4.4 broker (KRaft, from Maven Central), `sluice serve`
 #   (registry + Kafka Connect API), the example inventory database, a Debezium MySQL connector
 #   registered through the Connect REST API, and the decoded change events printed.
-# Installs what is missing (MariaDB binaries, tansu, the Python client) like scripts/test.sh.
+# Installs what is missing (MariaDB binaries, Kafka's jars, the Python client) like scripts/test.sh.
 # Everything lives under a temporary directory and is stopped on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
-say() { printf '==> %s\n' "$*" >&2; }
+# shellcheck source=engines/lib.sh
+source "$root/scripts/engines/lib.sh"
 
-command -v mariadbd >/dev/null || { say "installing MariaDB server"; apt-get install -y -q mariadb-server mariadb-client >/dev/null; }
-tansu=${CARGO_HOME:-$HOME/.cargo}/bin/tansu
-[[ -x $tansu ]] || { say "installing tansu 0.6.0 (once, ~8 minutes)"; cargo install --locked --quiet tansu --version 0.6.0 --features dynostore,libsql; }
+ensure_mariadb
+ensure_kafka
 if [[ ! -x .venv/bin/python ]] || ! .venv/bin/python -c 'import confluent_kafka.schema_registry.avro' 2>/dev/null; then
     say "installing the Python Kafka client into .venv/"
     python3 -m venv .venv && .venv/bin/pip install -q -r tests/python/requirements.txt
@@ -24,7 +24,6 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 1; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 db_port=$(free_port); kafka_port=$(free_port); registry_port=$(free_port); connect_port=$(free_port)
 say "starting MariaDB on 127.0.0.1:$db_port"
@@ -38,10 +37,9 @@ for _ in $(seq 100); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; d
 sql < examples/inventory.sql
 sql -e "CREATE USER 'sluice'@'%' IDENTIFIED BY 'sluice-pw'; GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES, BINLOG MONITOR ON *.* TO 'sluice'@'%';"
 
-say "starting tansu on 127.0.0.1:$kafka_port"
-"$tansu" broker --listener-url "tcp://127.0.0.1:$kafka_port" --advertised-listener-url "tcp://127.0.0.1:$kafka_port" \
-    --storage-engine memory://tansu/ >"$work/tansu.log" 2>&1 &
-pids+=($!)
+say "starting Apache Kafka 4.4 (KRaft) on 127.0.0.1:$kafka_port"
+start_kafka "$kafka_port" "$work/kafka"
+pids+=("$(cat "$work/kafka/kafka.pid")")
 
 say "starting sluice: registry on :$registry_port, Kafka Connect API on :$connect_port"
 target/release/sluice serve --listen "127.0.0.1:$registry_port" --data-dir "$work/sluice" \
