@@ -1,4 +1,4 @@
-"""Reads every topic named PREFIX.* to its end, for the Debezium differential test.
+"""Reads every topic of topic prefix PREFIX (PREFIX, PREFIX.*, __debezium-heartbeat.PREFIX) to its end, for the Debezium differential test.
 
 Usage: read_topics.py BOOTSTRAP (json | avro REGISTRY_URL) PREFIX
 
@@ -94,7 +94,8 @@ def main():
     metadata = consumer.list_topics(timeout=10)
     ends = {}
     for name, topic in sorted(metadata.topics.items()):
-        if not name.startswith(prefix + "."):
+        # Data and transaction topics, the schema-change topic (the prefix itself), heartbeats.
+        if not (name == prefix or name.startswith(prefix + ".") or name == f"__debezium-heartbeat.{prefix}"):
             continue
         for partition in topic.partitions:
             low, high = consumer.get_watermark_offsets(TopicPartition(name, partition), timeout=10)
