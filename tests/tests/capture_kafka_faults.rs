@@ -38,6 +38,8 @@ const CONNECTOR: &str = "faults";
 const TOPIC: &str = "faultsrv.f.t";
 const SETUP: &str = "CREATE DATABASE f; \
     CREATE TABLE f.t (id INT PRIMARY KEY, n INT NOT NULL, pad TEXT NOT NULL)";
+/// The topic of a table created while a broker is down.
+const NEW_TOPIC: &str = "faultsrv.f.u";
 /// What supervise logs when a task run fails and restarts from its committed offset.
 const TASK_RESTART: &str = "transient failure";
 
@@ -80,39 +82,57 @@ struct Shape {
     pause: Duration,
 }
 
+/// What the writer has handed to MariaDB so far.
+#[derive(Debug, Default)]
+struct Written {
+    /// Row changes (inserted plus updated rows).
+    rows: AtomicU64,
+    /// Bytes of `pad` in their row images (one image per insert, two per update).
+    images: AtomicU64,
+}
+
 /// The writer thread: one `mariadb` client fed autocommitted statements until stopped.
 struct Writer {
     stop: Arc<AtomicBool>,
-    /// Row changes written so far (inserted plus updated rows).
-    rows: Arc<AtomicU64>,
+    written: Arc<Written>,
     handle: thread::JoinHandle<()>,
 }
 
 impl Writer {
     fn start(port: u16, shape: Shape, seed: u64) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
-        let rows = Arc::new(AtomicU64::new(0));
+        let written = Arc::new(Written::default());
         let handle = {
-            let (stop, rows) = (Arc::clone(&stop), Arc::clone(&rows));
-            thread::spawn(move || write(port, shape, seed, &stop, &rows))
+            let (stop, written) = (Arc::clone(&stop), Arc::clone(&written));
+            thread::spawn(move || write(port, shape, seed, &stop, &written))
         };
-        Self { stop, rows, handle }
+        Self {
+            stop,
+            written,
+            handle,
+        }
     }
 
+    /// Row changes written so far.
     fn rows(&self) -> u64 {
-        self.rows.load(Ordering::Relaxed)
+        self.written.rows.load(Ordering::Relaxed)
+    }
+
+    /// Bytes of `pad` in the row images written so far.
+    fn images(&self) -> u64 {
+        self.written.images.load(Ordering::Relaxed)
     }
 
     /// Stops the writer; everything it wrote is committed when this returns.
     fn finish(self) -> u64 {
         self.stop.store(true, Ordering::Relaxed);
-        let rows = Arc::clone(&self.rows);
+        let written = Arc::clone(&self.written);
         self.handle.join().expect("the writer thread");
-        rows.load(Ordering::Relaxed)
+        written.rows.load(Ordering::Relaxed)
     }
 }
 
-fn write(port: u16, shape: Shape, seed: u64, stop: &AtomicBool, rows: &AtomicU64) {
+fn write(port: u16, shape: Shape, seed: u64, stop: &AtomicBool, written: &Written) {
     let mut client = Command::new("mariadb")
         .args([
             "--no-defaults",
@@ -144,13 +164,19 @@ fn write(port: u16, shape: Shape, seed: u64, stop: &AtomicBool, rows: &AtomicU64
                     )
                 })
                 .collect();
-            rows.fetch_add(last - next + 1, Ordering::Relaxed);
+            written.rows.fetch_add(last - next + 1, Ordering::Relaxed);
+            written
+                .images
+                .fetch_add((last - next + 1) * shape.pad, Ordering::Relaxed);
             next = last + 1;
             format!("INSERT INTO f.t VALUES {};\n", values.join(", "))
         } else {
             let from = rng.between(1, next - 1);
             let to = (from + shape.update_keys - 1).min(next - 1);
-            rows.fetch_add(to - from + 1, Ordering::Relaxed);
+            written.rows.fetch_add(to - from + 1, Ordering::Relaxed);
+            written
+                .images
+                .fetch_add((to - from + 1) * 2 * shape.pad, Ordering::Relaxed);
             format!("UPDATE f.t SET n = n + 1 WHERE id BETWEEN {from} AND {to};\n")
         };
         stdin
@@ -209,8 +235,13 @@ fn position(offset: &Value) -> (String, u64) {
 
 /// Kills the node leading the topic's partition, waits until another one leads it while
 /// capture commits further offsets with the two brokers left, then restarts the node and waits
-/// until it is in sync again. Returns the killed node.
-fn kill_the_leader(stack: &mut CaptureStack, round: usize) -> usize {
+/// until it is in sync again; `while_down` runs just before the restart. Returns the killed
+/// node.
+fn kill_the_leader(
+    stack: &mut CaptureStack,
+    round: usize,
+    while_down: impl FnOnce(&CaptureStack),
+) -> usize {
     let victim = wait_for(stack, 30, "a leader for the topic", || {
         stack.kafka.leader(TOPIC, 0)
     });
@@ -221,10 +252,12 @@ fn kill_the_leader(stack: &mut CaptureStack, round: usize) -> usize {
         stack.kafka.leader(TOPIC, 0).filter(|&l| l != victim)
     });
     let elected = killed.elapsed();
-    // Capture keeps producing: offsets committed after the kill, so acknowledged by the two
-    // brokers left.
-    let moved = stack.wait_offset(CONNECTOR, 60, |o| position(o) > at_kill);
+    // Capture keeps producing: an offset committed after the new leader was known, so
+    // acknowledged by the two brokers left.
+    let at_election = position(&stack.committed_offset(CONNECTOR));
+    let moved = stack.wait_offset(CONNECTOR, 60, |o| position(o) > at_election);
     let progressed = killed.elapsed();
+    while_down(stack);
     stack.kafka.restart(victim);
     let restarted = killed.elapsed();
     wait_for(
@@ -326,10 +359,20 @@ fn killing_the_partition_leader_twice_while_streaming_loses_and_duplicates_nothi
         stack.kafka.leader(TOPIC, 0)
     });
     thread::sleep(Duration::from_secs(2));
-    let first = kill_the_leader(&mut stack, 1);
-    let second = kill_the_leader(&mut stack, 2);
+    // A table whose first change comes while a broker is down: its topic must still get the
+    // cluster's replication factor (3), not fewer replicas.
+    let first = kill_the_leader(&mut stack, 1, |stack| {
+        stack.db.root(
+            "CREATE TABLE f.u (id INT PRIMARY KEY, n INT NOT NULL); INSERT INTO f.u VALUES (1, 0)",
+        );
+    });
+    let second = kill_the_leader(&mut stack, 2, |_| {});
     thread::sleep(Duration::from_secs(2));
     let rows = writer.finish();
+    wait_for(&stack, 60, "faultsrv.f.u has 3 in-sync replicas", || {
+        (stack.kafka.in_sync(NEW_TOPIC, 0).len() == 3).then_some(())
+    });
+    assert_eq!(stack.kafka.record_count(NEW_TOPIC, 0), 1);
     let records = assert_every_change_exactly_once(&stack, 120);
     assert_no_task_restart(&stack);
     eprintln!(
@@ -340,11 +383,15 @@ fn killing_the_partition_leader_twice_while_streaming_loses_and_duplicates_nothi
     );
 }
 
-/// The producer's queue bound (`queue.buffering.max.kbytes` in capture's Kafka sink), which
-/// capture may fill while Kafka is unreachable.
+/// The producer's queue bound (`queue.buffering.max.kbytes` in capture's Kafka sink): what
+/// capture may hold while Kafka is unreachable, before backpressure stops the binlog reader.
 const PRODUCER_QUEUE: u64 = 64 << 20;
 /// Allocator and bookkeeping slack above the producer queue.
 const RSS_SLACK: u64 = 32 << 20;
+/// Growth allowed once the queue must be full (twice its bound written while Kafka is down).
+const PLATEAU_SLACK: u64 = 8 << 20;
+/// The shortest outage.
+const OUTAGE: Duration = Duration::from_secs(30);
 
 #[test]
 fn with_every_broker_down_capture_holds_offsets_and_memory_and_resumes_by_itself() {
@@ -352,13 +399,14 @@ fn with_every_broker_down_capture_holds_offsets_and_memory_and_resumes_by_itself
     let seed = seed();
     let mut stack = start();
     let setup = started.elapsed();
-    // About 4 KB per row image, 100 rows per update: while Kafka is down the writer produces
-    // far more than the producer's queue holds, so only backpressure keeps memory flat.
+    // 8 KB of `pad` per row image (updates carry two), 100 rows per update: while Kafka is down
+    // the writer hands MariaDB several times what the producer's queue holds, so only
+    // backpressure keeps memory flat.
     let shape = Shape {
         insert_keys: 100,
         update_keys: 100,
         max_keys: 1_000,
-        pad: 4_000,
+        pad: 8_000,
         pause: Duration::from_millis(200),
     };
     let writer = Writer::start(stack.db.port(), shape, seed);
@@ -368,14 +416,25 @@ fn with_every_broker_down_capture_holds_offsets_and_memory_and_resumes_by_itself
     thread::sleep(Duration::from_secs(5));
 
     let rss_before = stack.server.rss_bytes();
-    let rows_before = writer.rows();
+    let (rows_before, images_before) = (writer.rows(), writer.images());
     let down = Instant::now();
     stack.kafka.kill_all();
     // Acknowledgements that arrived just before the kill may still be committed.
     thread::sleep(Duration::from_secs(2));
     let held = stack.committed_offset(CONNECTOR);
-    let mut samples = Vec::new();
-    while down.elapsed() < Duration::from_secs(30) {
+    // (time into the outage, RSS, row image bytes written since the kill)
+    let mut samples: Vec<(Duration, u64, u64)> = Vec::new();
+    // At least 30 s, and until the writer wrote three times the queue's bound (an unbounded
+    // buffer would then exceed the RSS bound below), for at most 120 s.
+    loop {
+        let images = writer.images() - images_before;
+        if down.elapsed() >= OUTAGE && images >= 3 * PRODUCER_QUEUE {
+            break;
+        }
+        assert!(
+            down.elapsed() < Duration::from_secs(120),
+            "the writer wrote only {images} bytes of row images in 120 s"
+        );
         let offset = stack.committed_offset(CONNECTOR);
         assert_eq!(
             offset,
@@ -384,24 +443,34 @@ fn with_every_broker_down_capture_holds_offsets_and_memory_and_resumes_by_itself
             down.elapsed()
         );
         assert_eq!(stack.task_state(CONNECTOR), "RUNNING");
-        samples.push((down.elapsed(), stack.server.rss_bytes()));
+        samples.push((down.elapsed(), stack.server.rss_bytes(), images));
         thread::sleep(Duration::from_millis(500));
     }
+    let outage = down.elapsed();
     let rows_during = writer.rows() - rows_before;
-    let rss_peak = samples.iter().map(|(_, rss)| *rss).max().unwrap_or(0);
+    let images_during = writer.images() - images_before;
     let mib = |bytes: u64| bytes as f64 / f64::from(1 << 20);
     let curve: Vec<String> = samples
         .iter()
         .step_by(4)
-        .map(|(t, rss)| format!("{:.0}s {:.0}", t.as_secs_f64(), mib(*rss)))
+        .map(|(t, rss, images)| {
+            format!(
+                "{:.0}s: {:.0} MiB ({:.0} written)",
+                t.as_secs_f64(),
+                mib(*rss),
+                mib(*images)
+            )
+        })
         .collect();
+    let rss_peak = samples.iter().map(|s| s.1).max().unwrap_or(0);
     eprintln!(
-        "all brokers down: {rows_during} row changes written (~{:.0} MiB of row images); RSS before {:.1} MiB, \
-         peak {:.1} MiB; RSS (MiB) over time: {curve:?}",
-        mib(rows_during * shape.pad * 2),
+        "all brokers down for {outage:.1?}: {rows_during} row changes written ({:.0} MiB of row images); \
+         RSS before {:.1} MiB, peak {:.1} MiB; RSS over time: {curve:?}",
+        mib(images_during),
         mib(rss_before),
         mib(rss_peak)
     );
+    // Bounded: what the producer's queue holds, and some slack.
     assert!(
         rss_peak <= rss_before + PRODUCER_QUEUE + RSS_SLACK,
         "sluice grew from {:.1} MiB to {:.1} MiB while Kafka was down: more than the producer queue \
@@ -411,21 +480,35 @@ fn with_every_broker_down_capture_holds_offsets_and_memory_and_resumes_by_itself
         mib(PRODUCER_QUEUE),
         mib(RSS_SLACK)
     );
+    // Flat: once twice the queue's bound was written, the queue is full and capture waits.
+    if let Some(full) = samples.iter().position(|s| s.2 >= 2 * PRODUCER_QUEUE) {
+        let (at, rss_full, _) = samples[full];
+        let later = samples[full..]
+            .iter()
+            .map(|s| s.1)
+            .max()
+            .unwrap_or(rss_full);
+        assert!(
+            later <= rss_full + PLATEAU_SLACK,
+            "sluice kept growing with the producer queue full: {:.1} MiB at {at:.1?}, then up to \
+             {:.1} MiB; RSS over time: {curve:?}",
+            mib(rss_full),
+            mib(later)
+        );
+    }
 
+    // The writer stops with the outage: the backlog is what capture must catch up on.
+    let rows = writer.finish();
     stack.kafka.restart_all();
     let back = down.elapsed();
     let resumed = stack.wait_offset(CONNECTOR, 120, |o| *o != held);
-    let caught_on = down.elapsed();
-    thread::sleep(Duration::from_secs(2));
-    let rows = writer.finish();
+    let first_commit = down.elapsed();
     let records = assert_every_change_exactly_once(&stack, 180);
     assert_no_task_restart(&stack);
     eprintln!(
-        "all-brokers-down summary: seed {seed:#x}; offset held at {} for the outage; brokers back after \
-         {back:.1?}, first new commit after {caught_on:.1?} ({}); {rows} row changes written, {records} \
-         records in Kafka, each exactly once; setup {setup:.1?}, total {:.1?}",
-        held,
-        resumed,
+        "all-brokers-down summary: seed {seed:#x}; offset held at {held} for the outage; brokers back \
+         after {back:.1?}, first new commit after {first_commit:.1?} ({resumed}); {rows} row changes \
+         written, {records} records in Kafka, each exactly once; setup {setup:.1?}, total {:.1?}",
         started.elapsed()
     );
 }
