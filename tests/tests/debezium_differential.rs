@@ -217,8 +217,6 @@ fn ignored(topic: &str, path: &str, snapshot: bool) -> Option<&'static str> {
         // The MySQL connector does not decode MariaDB's GTID events (the MariaDB connector, not on
         // Maven Central, does): Debezium has no GTID and no transaction block here.
         "source.gtid" | "transaction" => Some("Debezium's MySQL connector ignores MariaDB GTIDs"),
-        // Snapshot records come from no binlog event: Debezium says 0, Sluice the server's id.
-        "source.server_id" if snapshot => Some("gap: snapshot server_id is 0 in Debezium"),
         "source.db" | "source.table" if schema_topic => {
             Some("gap: Debezium names the DDL's database and table in source")
         }

@@ -87,6 +87,26 @@ impl<'a> SourceInfo<'a> {
             query: None,
         }
     }
+
+    /// The source block of a snapshot record (a row read, or a schema change recorded while
+    /// snapshotting): read at `file`/`pos`, marked `snapshot`, and with `server_id` 0, as Debezium
+    /// writes it: `io.debezium.connector.binlog.BinlogSourceInfo` sets its server id only from a
+    /// binlog event header (`setBinlogServerId`), which a snapshot never reads.
+    pub fn snapshot(
+        name: &'a str,
+        db: &'a str,
+        table: Option<&'a str>,
+        snapshot: SnapshotMarker,
+        file: &'a str,
+        pos: u64,
+    ) -> Self {
+        Self {
+            snapshot,
+            file,
+            pos: i64::try_from(pos).unwrap_or(i64::MAX),
+            ..Self::new(name, db, table)
+        }
+    }
 }
 
 /// The `transaction` block of a data event.
@@ -154,4 +174,26 @@ pub(crate) fn transaction_schema() -> ConnectSchema {
     ]))
     .named("event.block", Some(1))
     .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_source_has_server_id_zero_and_the_read_position() {
+        let s = SourceInfo::snapshot(
+            "srv",
+            "inv",
+            Some("t"),
+            SnapshotMarker::Last,
+            "bin.000003",
+            42,
+        );
+        assert_eq!(s.server_id, 0);
+        assert_eq!((s.file, s.pos), ("bin.000003", 42));
+        assert_eq!(s.snapshot, SnapshotMarker::Last);
+        assert_eq!((s.db, s.table), ("inv", Some("t")));
+        assert_eq!(s.gtid, None);
+    }
 }

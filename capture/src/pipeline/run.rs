@@ -301,13 +301,15 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     }
                     _ => None,
                 };
-                let mut source =
-                    SourceInfo::new(&self.config.topic_prefix, &statement.database, table);
+                let mut source = SourceInfo::snapshot(
+                    &self.config.topic_prefix,
+                    &statement.database,
+                    table,
+                    crate::avro::SnapshotMarker::True,
+                    &outcome.position.file,
+                    outcome.position.pos,
+                );
                 source.ts_ms = ts_ms;
-                source.snapshot = crate::avro::SnapshotMarker::True;
-                source.server_id = self.server_id;
-                source.file = &outcome.position.file;
-                source.pos = i64::try_from(outcome.position.pos).unwrap_or(i64::MAX);
                 match &statement.change {
                     Some(change) => {
                         topic
@@ -350,14 +352,17 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
     ) -> Result<(), CaptureError> {
         let prepared = self.gate.prepare(&row.table).await?;
         let id = &row.table.id;
-        let mut source = SourceInfo::new(&self.config.topic_prefix, &id.database, Some(&id.table));
+        let mut source = SourceInfo::snapshot(
+            &self.config.topic_prefix,
+            &id.database,
+            Some(&id.table),
+            row.marker,
+            &row.position.file,
+            row.position.pos,
+        );
         source.ts_ms = ts_micros / 1000;
         source.ts_us = ts_micros;
         source.ts_ns = ts_micros.saturating_mul(1000);
-        source.snapshot = row.marker;
-        source.server_id = self.server_id;
-        source.file = &row.position.file;
-        source.pos = i64::try_from(row.position.pos).unwrap_or(i64::MAX);
         self.emitter
             .row(&prepared, Op::Read, None, Some(&row.values), &source)
             .await?;
