@@ -217,9 +217,6 @@ fn ignored(topic: &str, path: &str, snapshot: bool) -> Option<&'static str> {
         // The MySQL connector does not decode MariaDB's GTID events (the MariaDB connector, not on
         // Maven Central, does): Debezium has no GTID and no transaction block here.
         "source.gtid" | "transaction" => Some("Debezium's MySQL connector ignores MariaDB GTIDs"),
-        "source.db" | "source.table" if schema_topic => {
-            Some("gap: Debezium names the DDL's database and table in source")
-        }
         "after.dflt_dt" if topic.ends_with(".diff.temporal") => {
             Some("Debezium 3.6.1 substitutes a DATETIME column's DEFAULT for NULL in the binlog")
         }

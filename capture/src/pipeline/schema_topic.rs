@@ -26,6 +26,65 @@ fn quoted(id: &TableId) -> String {
     format!("\"{}\".\"{}\"", id.database, id.table)
 }
 
+/// `source.table` of a schema change record as Debezium writes it: the tables of the statement's
+/// changes in `database` (a rename: its new name), joined with `,` in the iteration order of the
+/// `java.util.HashSet<TableId>` that `io.debezium.connector.binlog.BinlogSourceInfo.table()`
+/// streams (see [`java_hash_set_order`]).
+fn source_tables(changes: &[TableChange], database: &str) -> String {
+    let mut ids: Vec<&TableId> = Vec::new();
+    for c in changes {
+        let id = match c {
+            TableChange::Renamed { to, .. } => to,
+            TableChange::Created(id)
+            | TableChange::Altered(id)
+            | TableChange::Reload(id)
+            | TableChange::Dropped(id)
+            | TableChange::Truncated(id) => id,
+        };
+        if id.database == database && !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let keys: Vec<String> = ids
+        .iter()
+        .map(|id| format!("{}.{}", id.database, id.table))
+        .collect();
+    java_hash_set_order(&keys)
+        .into_iter()
+        .map(|i| ids[i].table.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Java's `String.hashCode` (over UTF-16 code units, wrapping), which `TableId.hashCode` is for
+/// its `catalog.table` id.
+fn java_string_hash(s: &str) -> i32 {
+    s.encode_utf16()
+        .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
+}
+
+/// The order in which a `java.util.HashSet` copied from a set of `keys` (inserted in this order)
+/// iterates them: by bucket (`HashMap.hash`: `h ^ (h >>> 16)`, masked to the table size, which
+/// `HashSet(Collection)` sizes to `max(n / .75 + 1, 16)` rounded up to a power of two), and in a
+/// bucket by insertion order. Returns indices into `keys`.
+fn java_hash_set_order(keys: &[String]) -> Vec<usize> {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let wanted = ((keys.len() as f32 / 0.75) as usize + 1).max(16);
+    let size = wanted.next_power_of_two();
+    let bucket = |k: &str| {
+        #[allow(clippy::cast_sign_loss)]
+        let h = java_string_hash(k) as u32;
+        (h ^ (h >> 16)) as usize & (size - 1)
+    };
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by_key(|&i| bucket(&keys[i]));
+    order
+}
+
 impl SchemaTopic {
     /// Registers `<prefix>-key` and `<prefix>-value`.
     pub(crate) async fn register<R: RegistryClient>(
@@ -63,6 +122,7 @@ impl SchemaTopic {
         source: &SourceInfo<'_>,
     ) -> Result<(), CaptureError> {
         let mut records = Vec::new();
+        let mut first_included = None;
         for change in changes {
             let (kind, id, table) = match change {
                 TableChange::Created(id) => ("CREATE", quoted(id), Some(id)),
@@ -88,20 +148,29 @@ impl SchemaTopic {
             if !included(subject) {
                 continue;
             }
+            first_included.get_or_insert(subject);
             records.push(TableChangeRecord {
                 kind,
                 id,
                 table: table.and_then(|id| catalog.table(id)),
             });
         }
-        let Some(first) = records.first() else {
+        // Debezium (`BinlogDatabaseSchema.parseDdl`) groups a statement's table events by
+        // their database and, before each event, names in `source` that database and every
+        // table of the group (`BinlogOffsetContext.tableEvent`, `BinlogSourceInfo.table()`).
+        let Some(first) = first_included else {
             return Ok(());
         };
-        let database = database.map_or_else(
-            || first.id.split('"').nth(1).unwrap_or_default().to_owned(),
-            str::to_owned,
-        );
-        self.write(emitter, &database, ddl, &records, source).await
+        let database = if first.database.is_empty() {
+            database.unwrap_or_default()
+        } else {
+            first.database.as_str()
+        };
+        let tables = source_tables(changes, &first.database);
+        let mut source = *source;
+        source.db = database;
+        source.table = Some(&tables);
+        self.write(emitter, database, ddl, &records, &source).await
     }
 
     /// Emits the record of a statement that changes no table (`tableChanges` empty).
@@ -112,7 +181,11 @@ impl SchemaTopic {
         ddl: &str,
         source: &SourceInfo<'_>,
     ) -> Result<(), CaptureError> {
-        self.write(emitter, database, Some(ddl), &[], source).await
+        // Debezium names the statement's database and no table (`BinlogOffsetContext.databaseEvent`).
+        let mut source = *source;
+        source.db = database;
+        source.table = None;
+        self.write(emitter, database, Some(ddl), &[], &source).await
     }
 
     async fn write<S: RecordSink>(
@@ -137,5 +210,69 @@ impl SchemaTopic {
             &mut value,
         );
         emitter.raw(&self.topic, &key, &value).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_string_hash_matches_javas() {
+        // Values of "…".hashCode() in Java.
+        assert_eq!(java_string_hash(""), 0);
+        assert_eq!(java_string_hash("a"), 97);
+        assert_eq!(java_string_hash("hello"), 99_162_322);
+        assert_eq!(java_string_hash("Hello, World!"), 1_498_789_909);
+        // Non-ASCII: hashed as UTF-16 code units ("é" is one, "😀" two).
+        assert_eq!(java_string_hash("é"), 233);
+        assert_eq!(java_string_hash("😀"), 1_772_899);
+    }
+
+    #[test]
+    fn source_table_of_one_table_is_its_name_and_a_rename_names_the_new_table() {
+        let t = |n: &str| TableId::new("diff", n);
+        assert_eq!(
+            source_tables(&[TableChange::Altered(t("customers"))], "diff"),
+            "customers"
+        );
+        let rename = TableChange::Renamed {
+            from: t("old"),
+            to: t("new"),
+        };
+        assert_eq!(source_tables(&[rename], "diff"), "new");
+    }
+
+    #[test]
+    fn source_table_of_several_tables_follows_java_hash_set_order_within_the_database() {
+        let t = |d: &str, n: &str| TableId::new(d, n);
+        // Buckets of a 16-slot HashSet: "inv.a" hashes to 100361636 (bucket 15 after
+        // spreading), "inv.b" to 100361637 (bucket 14): b iterates first.
+        let changes = [
+            TableChange::Dropped(t("inv", "a")),
+            TableChange::Dropped(t("inv", "b")),
+            TableChange::Dropped(t("other", "c")),
+        ];
+        assert_eq!(source_tables(&changes, "inv"), "b,a");
+        assert_eq!(source_tables(&changes, "other"), "c");
+    }
+
+    #[test]
+    fn java_hash_set_order_keeps_insertion_order_within_a_bucket_and_grows_past_twelve() {
+        // "Aa" and "BB" have the same Java hash: one bucket, insertion order.
+        let keys = ["BB".to_owned(), "Aa".to_owned()];
+        assert_eq!(java_hash_set_order(&keys), vec![0, 1]);
+        // 12 keys: the copy's table has 32 buckets (12 / .75 + 1 = 17).
+        let keys: Vec<String> = (0..12).map(|i| format!("k{i}")).collect();
+        let order = java_hash_set_order(&keys);
+        let bucket = |k: &str| {
+            let h = java_string_hash(k) as u32;
+            (h ^ (h >> 16)) & 31
+        };
+        assert!(
+            order
+                .windows(2)
+                .all(|w| bucket(&keys[w[0]]) <= bucket(&keys[w[1]]))
+        );
     }
 }
