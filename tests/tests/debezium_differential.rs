@@ -222,20 +222,14 @@ fn ignored(topic: &str, path: &str, snapshot: bool) -> Option<&'static str> {
         }
         _ if schema_topic
             && path.contains(".table.")
-            && (matches!(
+            && matches!(
                 leaf,
-                "length"
-                    | "jdbcType"
-                    | "typeName"
-                    | "typeExpression"
-                    | "generated"
-                    | "defaultValueExpression"
-                    | "defaultCharsetName"
-            ) || path.contains(".enumValues[")) =>
+                "length" | "defaultValueExpression" | "defaultCharsetName"
+            ) =>
         {
             Some(
-                "gap: Sluice's table model lacks Debezium's column metadata (display widths, JDBC \
-                 codes, TINY/MEDIUM/LONG type names, quoted enum values, BIT defaults, charsets)",
+                "gap: Sluice's table model lacks Debezium's column metadata (display widths, BIT \
+                 defaults, charsets)",
             )
         }
         _ => None,

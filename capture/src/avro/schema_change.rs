@@ -3,15 +3,15 @@
 //! databaseName, schemaName, ddl, tableChanges[Change{type, id, table}]}` with Debezium's
 //! `io.debezium.connector.schema.{Change, Table, Column}` structs.
 //!
-//! `jdbcType` follows `java.sql.Types` for each MySQL type as Debezium's MySQL connector maps
-//! it (a deliberate simplification: Debezium's parser sometimes reports a different code for
-//! aliases; the type name is always given).
+//! Column metadata (`jdbcType` as a `java.sql.Types` code, `typeName`, `length`, `enumValues`,
+//! `generated`) is what Debezium's MySQL DDL parser (`MySqlAntlrDdlParser`) reports for the
+//! type; aliases are reported by the type they denote.
 
 use super::connect::{ConnectSchema, ConnectType};
 use super::encode::{opt_long, opt_str, write_bytes, write_long, write_source};
 use super::schemas::{GeneratedSchema, MappingError, generate};
 use super::source::{SourceInfo, source_schema};
-use crate::schema::{Column, ColumnDefault, DataType, Table};
+use crate::schema::{Column, ColumnDefault, DataType, GeometryKind, LobSize, Table};
 
 fn s() -> ConnectSchema {
     ConnectSchema::new(ConnectType::String)
@@ -212,7 +212,7 @@ fn write_column(c: &Column, index: usize, out: &mut Vec<u8>) {
     write_long(out, index as i64 + 1);
     opt_bool(out, c.nullable);
     opt_bool(out, c.auto_increment);
-    opt_bool(out, c.generated);
+    opt_bool(out, reported_generated(c));
     opt_str(out, c.comment.as_deref());
     let default = match &c.default {
         Some(ColumnDefault::Null) | None => None,
@@ -222,13 +222,40 @@ fn write_column(c: &Column, index: usize, out: &mut Vec<u8>) {
     opt_str(out, default);
     match &c.data_type {
         DataType::Enum(values) | DataType::Set(values) => {
-            opt_strings(out, values.iter().map(String::as_str));
+            let quoted: Vec<String> = values.iter().map(|v| quote_option(v)).collect();
+            opt_strings(out, quoted.iter().map(String::as_str));
         }
         _ => out.push(0),
     }
 }
 
-/// (`java.sql.Types` code, type name, length, scale) of a MySQL type.
+/// `generated` as Debezium reports it: its `ColumnDefinitionParserListener` marks an
+/// AUTO_INCREMENT column generated as well as auto-incremented.
+fn reported_generated(c: &Column) -> bool {
+    c.generated || c.auto_increment
+}
+
+/// An ENUM or SET option as Debezium lists it in `enumValues`: the string literal as the DDL
+/// writes it, quotes included (`AntlrDdlParser.getText` of the option), in the form `SHOW CREATE
+/// TABLE` gives (a quote doubled).
+fn quote_option(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "''"))
+}
+
+/// The name of a TEXT or BLOB type of size `size`.
+fn lob_name(size: LobSize, base: &str) -> String {
+    let prefix = match size {
+        LobSize::Tiny => "TINY",
+        LobSize::Normal => "",
+        LobSize::Medium => "MEDIUM",
+        LobSize::Long => "LONG",
+    };
+    format!("{prefix}{base}")
+}
+
+/// (`java.sql.Types` code, type name, length, scale) of a MySQL type, as Debezium's MySQL DDL
+/// parser (`MySqlAntlrDdlParser`'s `DataTypeResolver` and `ColumnDefinitionParserListener`)
+/// reports them.
 fn describe(t: &DataType) -> (i64, String, Option<i64>, Option<i64>) {
     let unsigned = |name: &str, u: bool| {
         if u {
@@ -240,8 +267,9 @@ fn describe(t: &DataType) -> (i64, String, Option<i64>, Option<i64>) {
     match t {
         DataType::Boolean => (16, "BOOLEAN".into(), None, None),
         DataType::Bit(n) => (-7, "BIT".into(), Some(i64::from(*n)), None),
+        // The resolver maps TINYINT to `Types.SMALLINT`.
         DataType::TinyInt { unsigned: u, width } => {
-            (-6, unsigned("TINYINT", *u), width.map(i64::from), None)
+            (5, unsigned("TINYINT", *u), width.map(i64::from), None)
         }
         DataType::SmallInt { unsigned: u } => (5, unsigned("SMALLINT", *u), None, None),
         DataType::MediumInt { unsigned: u } => (4, unsigned("MEDIUMINT", *u), None, None),
@@ -270,20 +298,37 @@ fn describe(t: &DataType) -> (i64, String, Option<i64>, Option<i64>) {
         ),
         DataType::Char(n) => (1, "CHAR".into(), Some(i64::from(*n)), None),
         DataType::VarChar(n) => (12, "VARCHAR".into(), Some(i64::from(*n)), None),
-        DataType::Text(_) => (12, "TEXT".into(), None, None),
+        DataType::Text(size) => (12, lob_name(*size, "TEXT"), None, None),
         DataType::Binary(n) => (-2, "BINARY".into(), Some(i64::from(*n)), None),
         DataType::VarBinary(n) => (-3, "VARBINARY".into(), Some(i64::from(*n)), None),
-        DataType::Blob(_) => (2004, "BLOB".into(), None, None),
+        DataType::Blob(size) => (2004, lob_name(*size, "BLOB"), None, None),
         DataType::Json => (1111, "JSON".into(), None, None),
         DataType::Enum(_) => (1, "ENUM".into(), Some(1), None),
-        DataType::Set(_) => (1, "SET".into(), Some(1), None),
+        // The options and the commas between them.
+        DataType::Set(options) => {
+            let n = i64::try_from(options.len()).unwrap_or(i64::MAX);
+            (1, "SET".into(), Some((2 * n - 1).max(0)), None)
+        }
         DataType::Year => (4, "YEAR".into(), None, None),
         DataType::Date => (91, "DATE".into(), None, None),
         DataType::Time(fsp) => (92, "TIME".into(), Some(i64::from(*fsp)), None),
         DataType::DateTime(fsp) => (93, "DATETIME".into(), Some(i64::from(*fsp)), None),
         DataType::Timestamp(fsp) => (2014, "TIMESTAMP".into(), Some(i64::from(*fsp)), None),
-        DataType::Geometry(_) => (1111, "GEOMETRY".into(), None, None),
+        DataType::Geometry(kind) => (1111, geometry_name(*kind).into(), None, None),
         DataType::Vector(n) => (1111, "VECTOR".into(), Some(i64::from(*n)), None),
+    }
+}
+
+fn geometry_name(kind: GeometryKind) -> &'static str {
+    match kind {
+        GeometryKind::Geometry => "GEOMETRY",
+        GeometryKind::Point => "POINT",
+        GeometryKind::LineString => "LINESTRING",
+        GeometryKind::Polygon => "POLYGON",
+        GeometryKind::MultiPoint => "MULTIPOINT",
+        GeometryKind::MultiLineString => "MULTILINESTRING",
+        GeometryKind::MultiPolygon => "MULTIPOLYGON",
+        GeometryKind::GeometryCollection => "GEOMETRYCOLLECTION",
     }
 }
 
@@ -331,5 +376,46 @@ mod tests {
         );
         assert!(out.windows(6).any(|w| w == b"CREATE"));
         assert!(out.windows(7).any(|w| w == b"utf8mb4"));
+    }
+
+    #[test]
+    fn column_metadata_is_described_as_debeziums_mysql_ddl_parser_reports_it() {
+        let d = |t: DataType| {
+            let (jdbc, name, length, _) = describe(&t);
+            (jdbc, name, length)
+        };
+        // TINYINT is java.sql.Types.SMALLINT.
+        assert_eq!(
+            d(DataType::TinyInt {
+                unsigned: true,
+                width: Some(3)
+            }),
+            (5, "TINYINT UNSIGNED".into(), Some(3))
+        );
+        assert_eq!(d(DataType::Text(LobSize::Tiny)).1, "TINYTEXT");
+        assert_eq!(d(DataType::Text(LobSize::Normal)).1, "TEXT");
+        assert_eq!(d(DataType::Text(LobSize::Medium)).1, "MEDIUMTEXT");
+        assert_eq!(
+            d(DataType::Blob(LobSize::Long)),
+            (2004, "LONGBLOB".into(), None)
+        );
+        assert_eq!(
+            d(DataType::Geometry(GeometryKind::LineString)),
+            (1111, "LINESTRING".into(), None)
+        );
+        // SET's length: its options and the commas between them; ENUM's: 1.
+        let options = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(d(DataType::Set(options(&["a", "bb", "ccc"]))).2, Some(5));
+        assert_eq!(d(DataType::Enum(options(&["a", "bb", "ccc"]))).2, Some(1));
+    }
+
+    #[test]
+    fn enum_values_keep_their_quotes_and_auto_increment_is_generated() {
+        assert_eq!(quote_option("x"), "'x'");
+        assert_eq!(quote_option("it's"), "'it''s'");
+        let mut c = Column::new("id", DataType::Int { unsigned: false });
+        assert!(!reported_generated(&c));
+        c.auto_increment = true;
+        assert!(reported_generated(&c));
     }
 }
