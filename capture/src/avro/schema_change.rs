@@ -194,7 +194,7 @@ fn write_table(t: &Table, out: &mut Vec<u8>) {
 }
 
 fn write_column(c: &Column, index: usize, out: &mut Vec<u8>) {
-    let (jdbc, type_name, length, scale) = describe(&c.data_type);
+    let (jdbc, type_name, length, scale) = describe(&c.data_type, c.length);
     write_bytes(out, c.name.as_bytes());
     write_long(out, jdbc);
     out.push(0); // nativeType
@@ -255,8 +255,10 @@ fn lob_name(size: LobSize, base: &str) -> String {
 
 /// (`java.sql.Types` code, type name, length, scale) of a MySQL type, as Debezium's MySQL DDL
 /// parser (`MySqlAntlrDdlParser`'s `DataTypeResolver` and `ColumnDefinitionParserListener`)
-/// reports them.
-fn describe(t: &DataType) -> (i64, String, Option<i64>, Option<i64>) {
+/// reports them; `written`: the length the DDL wrote where the type does not keep it
+/// ([`Column::length`]: display widths, temporal precisions), reported only when written.
+fn describe(t: &DataType, written: Option<u32>) -> (i64, String, Option<i64>, Option<i64>) {
+    let written = written.map(i64::from);
     let unsigned = |name: &str, u: bool| {
         if u {
             format!("{name} UNSIGNED")
@@ -271,10 +273,10 @@ fn describe(t: &DataType) -> (i64, String, Option<i64>, Option<i64>) {
         DataType::TinyInt { unsigned: u, width } => {
             (5, unsigned("TINYINT", *u), width.map(i64::from), None)
         }
-        DataType::SmallInt { unsigned: u } => (5, unsigned("SMALLINT", *u), None, None),
-        DataType::MediumInt { unsigned: u } => (4, unsigned("MEDIUMINT", *u), None, None),
-        DataType::Int { unsigned: u } => (4, unsigned("INT", *u), None, None),
-        DataType::BigInt { unsigned: u } => (-5, unsigned("BIGINT", *u), None, None),
+        DataType::SmallInt { unsigned: u } => (5, unsigned("SMALLINT", *u), written, None),
+        DataType::MediumInt { unsigned: u } => (4, unsigned("MEDIUMINT", *u), written, None),
+        DataType::Int { unsigned: u } => (4, unsigned("INT", *u), written, None),
+        DataType::BigInt { unsigned: u } => (-5, unsigned("BIGINT", *u), written, None),
         DataType::Float {
             precision,
             scale,
@@ -309,11 +311,11 @@ fn describe(t: &DataType) -> (i64, String, Option<i64>, Option<i64>) {
             let n = i64::try_from(options.len()).unwrap_or(i64::MAX);
             (1, "SET".into(), Some((2 * n - 1).max(0)), None)
         }
-        DataType::Year => (4, "YEAR".into(), None, None),
+        DataType::Year => (4, "YEAR".into(), written, None),
         DataType::Date => (91, "DATE".into(), None, None),
-        DataType::Time(fsp) => (92, "TIME".into(), Some(i64::from(*fsp)), None),
-        DataType::DateTime(fsp) => (93, "DATETIME".into(), Some(i64::from(*fsp)), None),
-        DataType::Timestamp(fsp) => (2014, "TIMESTAMP".into(), Some(i64::from(*fsp)), None),
+        DataType::Time(_) => (92, "TIME".into(), written, None),
+        DataType::DateTime(_) => (93, "DATETIME".into(), written, None),
+        DataType::Timestamp(_) => (2014, "TIMESTAMP".into(), written, None),
         DataType::Geometry(kind) => (1111, geometry_name(*kind).into(), None, None),
         DataType::Vector(n) => (1111, "VECTOR".into(), Some(i64::from(*n)), None),
     }
@@ -381,7 +383,7 @@ mod tests {
     #[test]
     fn column_metadata_is_described_as_debeziums_mysql_ddl_parser_reports_it() {
         let d = |t: DataType| {
-            let (jdbc, name, length, _) = describe(&t);
+            let (jdbc, name, length, _) = describe(&t, None);
             (jdbc, name, length)
         };
         // TINYINT is java.sql.Types.SMALLINT.
@@ -417,5 +419,16 @@ mod tests {
         assert!(!reported_generated(&c));
         c.auto_increment = true;
         assert!(reported_generated(&c));
+    }
+
+    #[test]
+    fn display_widths_and_temporal_precisions_are_the_length_only_when_written() {
+        let int = DataType::Int { unsigned: false };
+        assert_eq!(describe(&int, Some(11)).2, Some(11));
+        assert_eq!(describe(&int, None).2, None);
+        assert_eq!(describe(&DataType::Year, Some(4)).2, Some(4));
+        assert_eq!(describe(&DataType::Time(3), Some(3)).2, Some(3));
+        assert_eq!(describe(&DataType::DateTime(0), None).2, None);
+        assert_eq!(describe(&DataType::Timestamp(0), Some(0)).2, Some(0));
     }
 }

@@ -61,6 +61,32 @@ fn types_are_normalised() {
 }
 
 #[test]
+fn the_length_written_in_integer_year_and_temporal_types_is_kept() {
+    let DdlStatement::CreateTable(c) = one(
+        "CREATE TABLE t (a INT(11), b INT, c BIGINT(20) UNSIGNED, d YEAR(4), e TIME, f TIME(3), \
+         g DATETIME(0), h SMALLINT(6), i TINYINT(4), j VARCHAR(5))",
+    ) else {
+        panic!("not a CREATE TABLE")
+    };
+    let lengths: Vec<_> = c.columns.iter().map(|c| c.column.length).collect();
+    assert_eq!(
+        lengths,
+        [
+            Some(11),
+            None,
+            Some(20),
+            Some(4),
+            None,
+            Some(3),
+            Some(0),
+            Some(6),
+            Some(4),
+            None
+        ]
+    );
+}
+
+#[test]
 fn qualified_names_and_use_change_the_database() {
     let v = parse("USE other; DROP TABLE IF EXISTS a, x.b; TRUNCATE c", None).unwrap();
     assert_eq!(

@@ -235,6 +235,12 @@ pub struct Column {
     pub comment: Option<String>,
     /// A generated (virtual or stored) column.
     pub generated: bool,
+    /// The length written in the type where the type itself does not keep it: an integer's
+    /// display width (`INT(11)`), `YEAR(4)`, a temporal type's fractional-seconds precision as
+    /// written (`TIME(3)`, `DATETIME(0)`; none for `DATETIME`). Debezium reports it as the
+    /// column's `length`; `None` when the DDL writes none.
+    #[serde(default)]
+    pub length: Option<u32>,
 }
 
 impl Column {
@@ -250,6 +256,7 @@ impl Column {
             collation: None,
             comment: None,
             generated: false,
+            length: None,
         }
     }
 }

@@ -126,26 +126,28 @@ impl Parser<'_> {
         };
         let w = word.to_ascii_uppercase();
         self.pos += 1;
-        let int = |p: &mut Self, make: fn(bool) -> DataType| -> PResult<DataType> {
-            let _ = p.paren_u32()?;
-            Ok(make(p.sign_flags()))
+        col.length = None;
+        let int = |p: &mut Self, col: &mut Column, make: fn(bool) -> DataType| {
+            col.length = p.paren_u32()?;
+            Ok::<_, _>(make(p.sign_flags()))
         };
         let dt = match w.as_str() {
             "BOOL" | "BOOLEAN" => DataType::Boolean,
             "BIT" => DataType::Bit(self.paren_u32()?.unwrap_or(1)),
             "TINYINT" | "INT1" => {
                 let width = self.paren_u32()?;
+                col.length = width;
                 DataType::TinyInt {
                     unsigned: self.sign_flags(),
                     width,
                 }
             }
-            "SMALLINT" | "INT2" => int(self, |unsigned| DataType::SmallInt { unsigned })?,
+            "SMALLINT" | "INT2" => int(self, col, |unsigned| DataType::SmallInt { unsigned })?,
             "MEDIUMINT" | "MIDDLEINT" | "INT3" => {
-                int(self, |unsigned| DataType::MediumInt { unsigned })?
+                int(self, col, |unsigned| DataType::MediumInt { unsigned })?
             }
-            "INT" | "INTEGER" | "INT4" => int(self, |unsigned| DataType::Int { unsigned })?,
-            "BIGINT" | "INT8" => int(self, |unsigned| DataType::BigInt { unsigned })?,
+            "INT" | "INTEGER" | "INT4" => int(self, col, |unsigned| DataType::Int { unsigned })?,
+            "BIGINT" | "INT8" => int(self, col, |unsigned| DataType::BigInt { unsigned })?,
             "SERIAL" => {
                 col.data_type = DataType::BigInt { unsigned: true };
                 return Ok(true);
@@ -245,13 +247,19 @@ impl Parser<'_> {
             "ENUM" => DataType::Enum(self.value_list()?),
             "SET" => DataType::Set(self.value_list()?),
             "YEAR" => {
-                let _ = self.paren_u32()?;
+                col.length = self.paren_u32()?;
                 DataType::Year
             }
             "DATE" => DataType::Date,
-            "TIME" => DataType::Time(fsp(self.paren_u32()?)),
-            "DATETIME" => DataType::DateTime(fsp(self.paren_u32()?)),
-            "TIMESTAMP" => DataType::Timestamp(fsp(self.paren_u32()?)),
+            "TIME" | "DATETIME" | "TIMESTAMP" => {
+                col.length = self.paren_u32()?;
+                let f = fsp(col.length);
+                match w.as_str() {
+                    "TIME" => DataType::Time(f),
+                    "DATETIME" => DataType::DateTime(f),
+                    _ => DataType::Timestamp(f),
+                }
+            }
             "GEOMETRY" => DataType::Geometry(GeometryKind::Geometry),
             "POINT" => DataType::Geometry(GeometryKind::Point),
             "LINESTRING" => DataType::Geometry(GeometryKind::LineString),
