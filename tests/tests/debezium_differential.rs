@@ -203,10 +203,10 @@ fn has_end_marker(records: &[Record]) -> bool {
 
 /// Why a field may differ between the two systems; `None`: it must be equal. Two kinds: differences
 /// by nature (time, the setup), and known gaps of Sluice found by this test and not fixed yet
-/// (marked "gap:"), listed so they are counted and visible rather than silently equal.
+/// (marked "not yet:", with the reason), listed so they are counted and visible rather than
+/// silently equal.
 fn ignored(topic: &str, path: &str, snapshot: bool) -> Option<&'static str> {
     let schema_topic = topic == COMMON;
-    let leaf = path.rsplit('.').next().unwrap_or(path);
     match path {
         // Wall-clock times of processing: each system reads and converts at its own moment.
         "ts_ms" | "ts_us" | "ts_ns" => Some("processing time"),
@@ -220,14 +220,15 @@ fn ignored(topic: &str, path: &str, snapshot: bool) -> Option<&'static str> {
         "after.dflt_dt" if topic.ends_with(".diff.temporal") => {
             Some("Debezium 3.6.1 substitutes a DATETIME column's DEFAULT for NULL in the binlog")
         }
-        _ if schema_topic
-            && path.contains(".table.")
-            && matches!(leaf, "defaultValueExpression" | "defaultCharsetName") =>
-        {
-            Some(
-                "gap: Sluice's table model lacks Debezium's column metadata (BIT defaults, charsets)",
-            )
-        }
+        // Not fixed yet: Sluice's streaming catalog is rebuilt from the stored table models only
+        // (`Task::stream`, `Catalog::insert_table`), so the database default charsets the snapshot
+        // read (`CREATE DATABASE diff CHARSET utf8mb4`) are lost and a table created while
+        // streaming without a charset has none; Debezium takes the database's from its schema
+        // history. Fixing it needs the store to keep database charsets with the table versions.
+        _ if schema_topic && !snapshot && path.ends_with("].table.defaultCharsetName") => Some(
+            "not yet: database charsets are not restored into the streaming catalog, so a table \
+             created while streaming without a charset has no defaultCharsetName",
+        ),
         _ => None,
     }
 }

@@ -214,12 +214,7 @@ fn write_column(c: &Column, index: usize, out: &mut Vec<u8>) {
     opt_bool(out, c.auto_increment);
     opt_bool(out, reported_generated(c));
     opt_str(out, c.comment.as_deref());
-    let default = match &c.default {
-        Some(ColumnDefault::Null) | None => None,
-        Some(ColumnDefault::Literal(v) | ColumnDefault::Expression(v)) => Some(v.as_str()),
-        Some(ColumnDefault::CurrentTimestamp) => Some("CURRENT_TIMESTAMP"),
-    };
-    opt_str(out, default);
+    opt_str(out, default_expression(c).as_deref());
     match &c.data_type {
         DataType::Enum(values) | DataType::Set(values) => {
             let quoted: Vec<String> = values.iter().map(|v| quote_option(v)).collect();
@@ -233,6 +228,22 @@ fn write_column(c: &Column, index: usize, out: &mut Vec<u8>) {
 /// AUTO_INCREMENT column generated as well as auto-incremented.
 fn reported_generated(c: &Column) -> bool {
     c.generated || c.auto_increment
+}
+
+/// `defaultValueExpression` as Debezium reports it. A BIT default is the bit string without
+/// its `b'…'` (`DefaultValueParserListener.unquoteBinary`); the model keeps its value, so the
+/// string is the value in binary, which is what `SHOW CREATE TABLE` writes (a DDL that writes
+/// leading zeros or a hex literal is reported differently by Debezium).
+fn default_expression(c: &Column) -> Option<String> {
+    match &c.default {
+        Some(ColumnDefault::Null) | None => None,
+        Some(ColumnDefault::Literal(v)) => match (&c.data_type, v.parse::<u64>()) {
+            (DataType::Bit(_), Ok(bits)) => Some(format!("{bits:b}")),
+            _ => Some(v.clone()),
+        },
+        Some(ColumnDefault::Expression(v)) => Some(v.clone()),
+        Some(ColumnDefault::CurrentTimestamp) => Some("CURRENT_TIMESTAMP".into()),
+    }
 }
 
 /// An ENUM or SET option as Debezium lists it in `enumValues`: the string literal as the DDL
@@ -430,5 +441,19 @@ mod tests {
         assert_eq!(describe(&DataType::Time(3), Some(3)).2, Some(3));
         assert_eq!(describe(&DataType::DateTime(0), None).2, None);
         assert_eq!(describe(&DataType::Timestamp(0), Some(0)).2, Some(0));
+    }
+
+    #[test]
+    fn a_bit_default_is_its_bit_string_and_other_defaults_their_literal() {
+        let mut bit = Column::new("b", DataType::Bit(3));
+        bit.default = Some(ColumnDefault::Literal("5".into()));
+        assert_eq!(default_expression(&bit).as_deref(), Some("101"));
+        bit.default = Some(ColumnDefault::Literal("0".into()));
+        assert_eq!(default_expression(&bit).as_deref(), Some("0"));
+        let mut int = Column::new("i", DataType::Int { unsigned: false });
+        int.default = Some(ColumnDefault::Literal("42".into()));
+        assert_eq!(default_expression(&int).as_deref(), Some("42"));
+        int.default = Some(ColumnDefault::Null);
+        assert_eq!(default_expression(&int), None);
     }
 }
