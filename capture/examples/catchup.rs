@@ -10,6 +10,11 @@
 //!
 //! `run` starts a connector manager with one connector on database `bench`, waits until the
 //! sink has acknowledged `ROWS` records, and prints the rate and the peak resident memory.
+//!
+//! Environment: `BENCH_PREFIX` is the connector's `topic.prefix` (default `bench<pid>`);
+//! `BENCH_WRITE_CMD` makes it a catch-up run (see below); `BENCH_START_FILE`, if set, receives
+//! the wall-clock start (seconds since the epoch) the moment the timed part begins, so that an
+//! outside observer (`bench/ack_watch.py`) can time the same interval by the topic's end offsets.
 
 // A command-line benchmark: its output is the point.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -129,7 +134,8 @@ impl Bench {
             kafka_cluster_id: "sluice".to_owned(),
         };
         let manager = ConnectorManager::start(store, runner, worker).await?;
-        let prefix = format!("bench{}", std::process::id());
+        let prefix = std::env::var("BENCH_PREFIX")
+            .unwrap_or_else(|_| format!("bench{}", std::process::id()));
         let raw: RawConfig = [
             (
                 "connector.class",
@@ -174,11 +180,11 @@ impl Bench {
             if !status.success() {
                 return Err(format!("BENCH_WRITE_CMD failed: {status}").into());
             }
-            let start = Instant::now();
+            let start = mark_start()?;
             manager.set_paused("bench", false).await?;
             start
         } else {
-            let start = Instant::now();
+            let start = mark_start()?;
             manager.create("bench", raw).await?;
             start
         };
@@ -228,6 +234,16 @@ impl Bench {
         manager.shutdown().await;
         Ok(())
     }
+}
+
+/// The start of the timed part, also written to `BENCH_START_FILE` (epoch seconds) if set.
+fn mark_start() -> Result<Instant, Error> {
+    let start = Instant::now();
+    if let Ok(path) = std::env::var("BENCH_START_FILE") {
+        let epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+        std::fs::write(&path, format!("{:.6}\n", epoch.as_secs_f64()))?;
+    }
+    Ok(start)
 }
 
 /// Sends `records` records of `size` bytes with the sink's producer settings and waits for

@@ -124,7 +124,8 @@ free_port() {
 }
 
 # Starts a single-node KRaft broker (broker + controller) on 127.0.0.1:$1 with its data under $2; its pid
-# goes into $2/kafka.pid. Needs ensure_kafka first. Waits until the broker answers.
+# goes into $2/kafka.pid. Needs ensure_kafka first. Waits until the broker answers. The broker's JVM options
+# are SLUICE_KAFKA_JVM_OPTS if set (the benchmark gives it Kafka's own 1 GB G1 defaults), else a small heap.
 start_kafka() {
     local port=$1 dir=$2 controller
     controller=$(free_port)
@@ -145,8 +146,9 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 group.initial.rebalance.delay.ms=0
 PROPS
-    local java_opts=(-Xms128m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile="$SLUICE_KAFKA_LOG4J"
-        -Dkafka.logs.dir="$dir")
+    local jvm_opts
+    read -r -a jvm_opts <<<"${SLUICE_KAFKA_JVM_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC}"
+    local java_opts=("${jvm_opts[@]}" -Dlog4j2.configurationFile="$SLUICE_KAFKA_LOG4J" -Dkafka.logs.dir="$dir")
     java "${java_opts[@]}" -cp "$SLUICE_KAFKA_LIBS/*" kafka.tools.StorageTool format \
         --cluster-id "$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
         --config "$dir/server.properties" --ignore-formatted >"$dir/format.log" 2>&1 || {
