@@ -1,8 +1,10 @@
 //! The Kafka sink against librdkafka's mock cluster: acknowledgements, backpressure while
-//! brokers are down, and failures that must stop the pipeline.
+//! brokers are down, and failures that must stop the pipeline (or, when Kafka stays
+//! unreachable, restart it). The mock cluster does not create topics, so topic creation that
+//! succeeds once brokers return is tested on a real cluster (`tests/tests/capture_kafka_faults.rs`).
 
 use rdkafka::mocking::MockCluster;
-use sluice_capture::sink::{KafkaSettings, KafkaSink, Record, RecordSink};
+use sluice_capture::sink::{KafkaSettings, KafkaSink, Record, RecordSink, SinkError};
 use std::time::Duration;
 
 fn sink_for(cluster: &MockCluster<'_, rdkafka::producer::DefaultProducerContext>) -> KafkaSink {
@@ -101,4 +103,26 @@ async fn a_record_that_cannot_be_delivered_is_reported_not_skipped() {
     let error = result.expect_err("delivery fails after message.timeout.ms");
     assert!(error.to_string().contains("record 1"), "{error}");
     assert!(sink.acked_through().is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creating_a_topic_while_brokers_stay_down_fails_transiently_after_the_record_timeout() {
+    let cluster = MockCluster::new(1).expect("mock cluster");
+    let sink = sink_for(&cluster);
+    cluster.broker_down(1).expect("down");
+    let started = std::time::Instant::now();
+    let error = tokio::time::timeout(Duration::from_secs(30), sink.ensure_topic("never"))
+        .await
+        .expect("ensure_topic gives up")
+        .expect_err("no broker to create the topic");
+    assert!(
+        matches!(error, SinkError::Unreachable(_)),
+        "unreachable, not rejected: {error}"
+    );
+    // It waited about message.timeout.ms (5 s), as a queued record would.
+    let waited = started.elapsed();
+    assert!(
+        (Duration::from_secs(4)..Duration::from_secs(20)).contains(&waited),
+        "{waited:?}"
+    );
 }

@@ -6,6 +6,11 @@
 //! [`AckTracker`]. When librdkafka's queue is full (`queue.buffering.max.messages`/`kbytes`),
 //! [`KafkaSink::send`] sleeps briefly and retries: this is how a slow broker slows the binlog
 //! reader down.
+//!
+//! Topic creation waits out an unreachable Kafka the same way: retriable failures (timeouts,
+//! no broker or controller available) are retried for as long as a queued record would be
+//! (`message.timeout.ms`), and only then reported as [`SinkError::Unreachable`], a transient
+//! failure the task recovers from; a brief outage neither fails nor restarts the task.
 
 use super::{AckTracker, Record, RecordSink, SinkError};
 use rdkafka::ClientContext;
@@ -16,7 +21,14 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::DeliveryResult;
 use rdkafka::producer::{BaseRecord, Producer, ProducerContext, ThreadedProducer};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// The producer's `message.timeout.ms` unless overridden: how long a record may wait for Kafka.
+const MESSAGE_TIMEOUT_MS: &str = "300000";
+/// The longest wait for one topic creation request.
+const CREATE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest pause between topic creation attempts.
+const CREATE_PAUSE: Duration = Duration::from_secs(5);
 
 /// How to reach Kafka and how to produce.
 #[derive(Debug, Clone)]
@@ -74,6 +86,8 @@ pub struct KafkaSink {
     acks: Arc<AckTracker>,
     partitions: i32,
     replication: i32,
+    /// How long topic creation retries while Kafka is unreachable (`None`: for ever).
+    patience: Option<Duration>,
 }
 
 impl std::fmt::Debug for KafkaSink {
@@ -97,10 +111,15 @@ impl KafkaSink {
             .set("batch.num.messages", "10000")
             .set("queue.buffering.max.messages", "100000")
             .set("queue.buffering.max.kbytes", "65536")
-            .set("message.timeout.ms", "300000");
+            .set("message.timeout.ms", MESSAGE_TIMEOUT_MS);
         for (k, v) in &settings.extra {
             config.set(k, v);
         }
+        let patience = patience(
+            config
+                .get("message.timeout.ms")
+                .unwrap_or(MESSAGE_TIMEOUT_MS),
+        );
         let acks = Arc::new(AckTracker::default());
         let producer = config
             .create_with_context(AckContext {
@@ -117,6 +136,7 @@ impl KafkaSink {
             acks,
             partitions: settings.topic_partitions,
             replication: settings.topic_replication,
+            patience,
         })
     }
 
@@ -135,15 +155,98 @@ impl KafkaSink {
     }
 }
 
+/// How long topic creation may wait for Kafka: `message.timeout.ms` (0: for ever, as in
+/// librdkafka), like a queued record.
+fn patience(message_timeout_ms: &str) -> Option<Duration> {
+    match message_timeout_ms.trim().parse::<u64>() {
+        Ok(0) => None,
+        Ok(ms) => Some(Duration::from_millis(ms)),
+        Err(_) => MESSAGE_TIMEOUT_MS.parse().ok().map(Duration::from_millis),
+    }
+}
+
+/// Topic creation failures that say Kafka cannot answer *now* (no broker, no controller,
+/// timeouts): retried, not reported as a rejection.
+fn retriable(code: RDKafkaErrorCode) -> bool {
+    matches!(
+        code,
+        RDKafkaErrorCode::BrokerTransportFailure
+            | RDKafkaErrorCode::Resolve
+            | RDKafkaErrorCode::AllBrokersDown
+            | RDKafkaErrorCode::OperationTimedOut
+            | RDKafkaErrorCode::TimedOutQueue
+            | RDKafkaErrorCode::LeaderNotAvailable
+            | RDKafkaErrorCode::RequestTimedOut
+            | RDKafkaErrorCode::BrokerNotAvailable
+            | RDKafkaErrorCode::NetworkException
+            | RDKafkaErrorCode::NotController
+    )
+}
+
 impl KafkaSink {
-    async fn create_topic(&self, topic: &str, replication: i32) -> Result<(), RDKafkaErrorCode> {
+    /// Creates `topic` (an existing one is fine), retrying while Kafka cannot answer, for at
+    /// most `patience`. `Err(Ok(code))`: Kafka refused; `Err(Err(_))`: it stayed unreachable.
+    async fn create_topic_patiently(
+        &self,
+        topic: &str,
+        replication: i32,
+    ) -> Result<(), Result<RDKafkaErrorCode, SinkError>> {
+        let deadline = self.patience.and_then(|p| Instant::now().checked_add(p));
+        let mut pause = Duration::from_millis(100);
+        let mut failures = 0u32;
+        loop {
+            let attempt = deadline.map_or(CREATE_TIMEOUT, |d| {
+                d.saturating_duration_since(Instant::now())
+                    .clamp(Duration::from_secs(1), CREATE_TIMEOUT)
+            });
+            let code = match self.create_topic(topic, replication, attempt).await {
+                Ok(()) => {
+                    if failures > 0 {
+                        tracing::info!(
+                            topic,
+                            attempts = failures + 1,
+                            "topic created once Kafka answered"
+                        );
+                    }
+                    return Ok(());
+                }
+                Err(code) => code,
+            };
+            if !retriable(code) {
+                return Err(Ok(code));
+            }
+            failures += 1;
+            if deadline.is_some_and(|d| Instant::now() + pause >= d) {
+                return Err(Err(SinkError::Unreachable(format!(
+                    "cannot create topic {topic} after {failures} attempts: {code}"
+                ))));
+            }
+            if failures == 1 {
+                tracing::warn!(topic, error = %code, "Kafka cannot create the topic now; retrying");
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(CREATE_PAUSE);
+        }
+    }
+
+    async fn create_topic(
+        &self,
+        topic: &str,
+        replication: i32,
+        timeout: Duration,
+    ) -> Result<(), RDKafkaErrorCode> {
         let new = NewTopic::new(topic, self.partitions, TopicReplication::Fixed(replication));
-        let options = AdminOptions::new().request_timeout(Some(Duration::from_secs(30)));
+        let options = AdminOptions::new().request_timeout(Some(timeout));
         let results = self
             .admin
             .create_topics([&new], &options)
             .await
-            .map_err(|e| e.rdkafka_error_code().unwrap_or(RDKafkaErrorCode::Fail))?;
+            // The request's own failure (a timeout when no broker answers) is `AdminOp`, which
+            // `rdkafka_error_code` does not look into.
+            .map_err(|e| match e {
+                KafkaError::AdminOp(code) => code,
+                other => other.rdkafka_error_code().unwrap_or(RDKafkaErrorCode::Fail),
+            })?;
         match results.into_iter().next() {
             Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) | Some(Ok(_)) | None => Ok(()),
             Some(Err((_, code))) => Err(code),
@@ -153,17 +256,20 @@ impl KafkaSink {
 
 impl RecordSink for KafkaSink {
     async fn ensure_topic(&self, topic: &str) -> Result<(), SinkError> {
-        let created = match self.create_topic(topic, self.replication).await {
+        let created = match self.create_topic_patiently(topic, self.replication).await {
             // Brokers without KIP-464 defaults refuse -1: fall back to one replica.
-            Err(RDKafkaErrorCode::InvalidReplicationFactor) if self.replication < 0 => {
-                self.create_topic(topic, 1).await
+            Err(Ok(RDKafkaErrorCode::InvalidReplicationFactor)) if self.replication < 0 => {
+                self.create_topic_patiently(topic, 1).await
             }
             other => other,
         };
-        created.map_err(|code| SinkError::Rejected {
-            seq: 0,
-            topic: topic.to_owned(),
-            reason: format!("cannot create the topic: {code}"),
+        created.map_err(|failure| match failure {
+            Ok(code) => SinkError::Rejected {
+                seq: 0,
+                topic: topic.to_owned(),
+                reason: format!("cannot create the topic: {code}"),
+            },
+            Err(unreachable) => unreachable,
         })
     }
 
@@ -207,5 +313,39 @@ impl RecordSink for KafkaSink {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         self.acks.through()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topic_creation_waits_as_long_as_a_record() {
+        assert_eq!(patience("300000"), Some(Duration::from_secs(300)));
+        assert_eq!(patience(" 5000 "), Some(Duration::from_secs(5)));
+        assert_eq!(patience("0"), None, "0 is for ever, as in librdkafka");
+        assert_eq!(patience("soon"), Some(Duration::from_secs(300)));
+    }
+
+    #[test]
+    fn an_unreachable_kafka_is_retried_and_a_refusal_is_not() {
+        for code in [
+            RDKafkaErrorCode::AllBrokersDown,
+            RDKafkaErrorCode::OperationTimedOut,
+            RDKafkaErrorCode::BrokerTransportFailure,
+            RDKafkaErrorCode::NotController,
+            RDKafkaErrorCode::RequestTimedOut,
+        ] {
+            assert!(retriable(code), "{code:?}");
+        }
+        for code in [
+            RDKafkaErrorCode::InvalidReplicationFactor,
+            RDKafkaErrorCode::TopicAuthorizationFailed,
+            RDKafkaErrorCode::InvalidTopic,
+            RDKafkaErrorCode::PolicyViolation,
+        ] {
+            assert!(!retriable(code), "{code:?}");
+        }
     }
 }
