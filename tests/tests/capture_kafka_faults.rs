@@ -21,7 +21,10 @@
 //! * All brokers down for 30 s: the committed offset stops, the sluice process's resident
 //!   memory stays within a stated margin while the writer goes on (more than the producer's
 //!   queue can hold, so backpressure must stop the binlog reader), and once the brokers are
-//!   back capture catches up by itself, without a task restart.
+//!   back capture catches up by itself, without a task restart. Then, with every broker down
+//!   again for 40 s, a new table's first change: capture waits to create its topic (longer
+//!   than one creation request's timeout) instead of failing the task, and delivers the change
+//!   once the brokers return.
 
 use serde_json::Value;
 use sluice_e2e::Kafka;
@@ -505,10 +508,38 @@ fn with_every_broker_down_capture_holds_offsets_and_memory_and_resumes_by_itself
     let first_commit = down.elapsed();
     let records = assert_every_change_exactly_once(&stack, 180);
     assert_no_task_restart(&stack);
+    let first_outage = started.elapsed();
+
+    // A table whose first change comes while every broker is down: its topic cannot be created
+    // until they return, longer than one topic creation request waits. Capture waits too.
+    stack.kafka.kill_all();
+    let down = Instant::now();
+    stack.db.root(
+        "CREATE TABLE f.u (id INT PRIMARY KEY, n INT NOT NULL); INSERT INTO f.u VALUES (1, 0)",
+    );
+    while down.elapsed() < Duration::from_secs(40) {
+        assert_eq!(
+            stack.task_state(CONNECTOR),
+            "RUNNING",
+            "{:.1?} into the second outage; sluice log:\n{}",
+            down.elapsed(),
+            stack.server.log()
+        );
+        thread::sleep(Duration::from_millis(500));
+    }
+    let second_outage = down.elapsed();
+    stack.kafka.restart_all();
+    let end = stack.binlog_position();
+    stack.wait_offset(CONNECTOR, 120, |o| position(o) == end);
+    assert_eq!(stack.kafka.record_count(NEW_TOPIC, 0), 1);
+    assert_eq!(stack.kafka.in_sync(NEW_TOPIC, 0).len(), 3);
+    assert_no_task_restart(&stack);
     eprintln!(
         "all-brokers-down summary: seed {seed:#x}; offset held at {held} for the outage; brokers back \
          after {back:.1?}, first new commit after {first_commit:.1?} ({resumed}); {rows} row changes \
-         written, {records} records in Kafka, each exactly once; setup {setup:.1?}, total {:.1?}",
+         written, {records} records in Kafka, each exactly once; setup {setup:.1?}, first outage done \
+         after {first_outage:.1?}; a new table's topic created after a {second_outage:.1?} outage; \
+         total {:.1?}",
         started.elapsed()
     );
 }
