@@ -211,7 +211,7 @@ fn write_column(c: &Column, index: usize, out: &mut Vec<u8>) {
     opt_long(out, scale);
     write_long(out, index as i64 + 1);
     opt_bool(out, c.nullable);
-    opt_bool(out, c.auto_increment);
+    opt_bool(out, reported_auto_incremented(c));
     opt_bool(out, reported_generated(c));
     opt_str(out, c.comment.as_deref());
     opt_str(out, default_expression(c).as_deref());
@@ -224,16 +224,26 @@ fn write_column(c: &Column, index: usize, out: &mut Vec<u8>) {
     }
 }
 
+/// `autoIncremented` as Debezium reports it: its `ColumnDefinitionParserListener` marks an
+/// AUTO_INCREMENT column and an `ON UPDATE NOW()` column auto-incremented.
+fn reported_auto_incremented(c: &Column) -> bool {
+    c.auto_increment || c.on_update_now
+}
+
 /// `generated` as Debezium reports it: its `ColumnDefinitionParserListener` marks an
-/// AUTO_INCREMENT column generated as well as auto-incremented.
+/// AUTO_INCREMENT column and an `ON UPDATE NOW()` column generated as well as auto-incremented.
 fn reported_generated(c: &Column) -> bool {
-    c.generated || c.auto_increment
+    c.generated || c.auto_increment || c.on_update_now
 }
 
 /// `defaultValueExpression` as Debezium reports it. A BIT default is the bit string without
 /// its `b'…'` (`DefaultValueParserListener.unquoteBinary`); the model keeps its value, so the
 /// string is the value in binary, which is what `SHOW CREATE TABLE` writes (a DDL that writes
-/// leading zeros or a hex literal is reported differently by Debezium).
+/// leading zeros or a hex literal is reported differently by Debezium). A `NOW()` default —
+/// the grammar's `now` rule: `NOW`, `CURRENT_TIMESTAMP`, `LOCALTIME`, `LOCALTIMESTAMP` (the
+/// lexer gives all four the type `NOW_SYMBOL`), with or without `()` or a precision — is the
+/// epoch text `1970-01-01 00:00:00` whatever the column's type and precision
+/// (`DefaultValueParserListener.handleDefaultValue`).
 fn default_expression(c: &Column) -> Option<String> {
     match &c.default {
         Some(ColumnDefault::Null) | None => None,
@@ -242,9 +252,13 @@ fn default_expression(c: &Column) -> Option<String> {
             _ => Some(v.clone()),
         },
         Some(ColumnDefault::Expression(v)) => Some(v.clone()),
-        Some(ColumnDefault::CurrentTimestamp) => Some("CURRENT_TIMESTAMP".into()),
+        Some(ColumnDefault::CurrentTimestamp) => Some(NOW_DEFAULT_EXPRESSION.into()),
     }
 }
+
+/// What Debezium's `DefaultValueParserListener` writes as `defaultValueExpression` for a
+/// `NOW()`/`CURRENT_TIMESTAMP` default.
+const NOW_DEFAULT_EXPRESSION: &str = "1970-01-01 00:00:00";
 
 /// An ENUM or SET option as Debezium lists it in `enumValues`: the string literal as the DDL
 /// writes it, quotes included (`AntlrDdlParser.getText` of the option), in the form `SHOW CREATE
@@ -455,5 +469,66 @@ mod tests {
         assert_eq!(default_expression(&int).as_deref(), Some("42"));
         int.default = Some(ColumnDefault::Null);
         assert_eq!(default_expression(&int), None);
+    }
+
+    #[test]
+    fn a_now_default_is_the_epoch_text_for_every_temporal_type_and_precision() {
+        for (ddl_type, data_type) in [
+            ("TIMESTAMP", DataType::Timestamp(0)),
+            ("TIMESTAMP(6)", DataType::Timestamp(6)),
+            ("DATETIME", DataType::DateTime(0)),
+            ("DATETIME(3)", DataType::DateTime(3)),
+        ] {
+            let mut c = Column::new("c", data_type);
+            c.default = Some(ColumnDefault::CurrentTimestamp);
+            assert_eq!(
+                default_expression(&c).as_deref(),
+                Some("1970-01-01 00:00:00"),
+                "{ddl_type}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_on_update_now_column_is_reported_auto_incremented_and_generated() {
+        let mut catalog = crate::schema::Catalog::new();
+        catalog
+            .apply_sql(
+                "CREATE TABLE db.t (a DATETIME(3) NOT NULL DEFAULT NOW(3) ON UPDATE NOW(3), \
+                 b TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, \
+                 c TIMESTAMP ON UPDATE current_timestamp())",
+                None,
+            )
+            .expect("DDL applies");
+        let t = catalog.table(&TableId::new("db", "t")).expect("table");
+        let reported: Vec<(bool, bool)> = t
+            .columns
+            .iter()
+            .map(|c| (reported_auto_incremented(c), reported_generated(c)))
+            .collect();
+        assert_eq!(reported, [(true, true), (false, false), (true, true)]);
+    }
+
+    #[test]
+    fn every_now_synonym_in_ddl_is_reported_as_the_epoch_text() {
+        let mut catalog = crate::schema::Catalog::new();
+        catalog
+            .apply_sql(
+                "CREATE TABLE db.t (a TIMESTAMP DEFAULT CURRENT_TIMESTAMP, \
+                 b DATETIME(3) DEFAULT NOW(3), c DATETIME DEFAULT LOCALTIME, \
+                 d TIMESTAMP(6) NOT NULL DEFAULT LOCALTIMESTAMP() ON UPDATE NOW(6), \
+                 e DATETIME DEFAULT current_timestamp())",
+                None,
+            )
+            .expect("DDL applies");
+        let t = catalog.table(&TableId::new("db", "t")).expect("table");
+        for c in &t.columns {
+            assert_eq!(
+                default_expression(c).as_deref(),
+                Some("1970-01-01 00:00:00"),
+                "{}",
+                c.name
+            );
+        }
     }
 }

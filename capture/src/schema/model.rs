@@ -241,6 +241,10 @@ pub struct Column {
     /// column's `length`; `None` when the DDL writes none.
     #[serde(default)]
     pub length: Option<u32>,
+    /// `ON UPDATE CURRENT_TIMESTAMP` (or `NOW()`, any synonym): Debezium's MySQL DDL parser
+    /// reports such a column as auto-incremented and generated.
+    #[serde(default)]
+    pub on_update_now: bool,
 }
 
 impl Column {
@@ -257,6 +261,7 @@ impl Column {
             comment: None,
             generated: false,
             length: None,
+            on_update_now: false,
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use super::{PResult, Parser};
 use crate::ddl::statement::{ColumnDef, ColumnPosition};
-use crate::schema::{Column, DataType, GeometryKind, LobSize};
+use crate::schema::{Column, ColumnDefault, DataType, GeometryKind, LobSize};
 
 /// Words that end a DEFAULT expression written without parentheses.
 pub(super) const ATTRIBUTE_WORDS: &[&str] = &[
@@ -319,7 +319,8 @@ impl Parser<'_> {
                 }
                 "ON" if self.is_kw_at(1, "UPDATE") => {
                     self.pos += 2;
-                    let _ = self.default_value()?;
+                    def.column.on_update_now =
+                        self.default_value()? == ColumnDefault::CurrentTimestamp;
                 }
                 "AUTO_INCREMENT" => {
                     self.pos += 1;
