@@ -100,7 +100,7 @@ fn named_tables(stmt: &DdlStatement, db: Option<&str>) -> Vec<TableId> {
         DdlStatement::CreateTableLike { table, .. } => vec![table],
         DdlStatement::AlterTable { table, .. } => vec![table],
         DdlStatement::DropTable { tables, .. } => tables.iter().collect(),
-        DdlStatement::RenameTable { renames } => renames.iter().map(|(from, _)| from).collect(),
+        DdlStatement::RenameTable { renames, .. } => renames.iter().map(|(from, _)| from).collect(),
         DdlStatement::CreateIndex { table, .. } | DdlStatement::DropIndex { table, .. } => {
             vec![table]
         }

@@ -159,7 +159,8 @@ impl SchemaChangeSchemas {
 pub struct TableChangeRecord<'a> {
     /// `CREATE`, `ALTER` or `DROP`.
     pub kind: &'static str,
-    /// `"db"."table"` (a rename: `"db"."old","db"."new"`).
+    /// `"db"."table"` (a rename: the new name, as `ConnectTableChangeSerializer` writes the
+    /// change's `id`, which is its table's).
     pub id: String,
     pub table: Option<&'a Table>,
 }

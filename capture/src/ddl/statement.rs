@@ -146,10 +146,19 @@ pub enum DdlStatement {
     DropTable {
         tables: Vec<TableId>,
         if_exists: bool,
+        /// Per table, the statement Debezium's MySQL DDL parser attaches to its drop event
+        /// (`DropTableParserListener`): the text before the first table as written (`DROP
+        /// TABLE IF EXISTS `), the table as `` `db`.`t` ``, and ` RESTRICT` or ` CASCADE`
+        /// when written.
+        statements: Vec<String>,
     },
     /// `RENAME TABLE a TO b, c TO d` (applied in order).
     RenameTable {
         renames: Vec<(TableId, TableId)>,
+        /// Per pair, the statement Debezium's MySQL DDL parser attaches to its rename event
+        /// (`MySqlAntlrDdlParser.signalAlterTable` for a `RenamePairContext`): the text before
+        /// the first pair (`RENAME TABLE `) and the pair as written (`a TO b`).
+        statements: Vec<String>,
     },
     TruncateTable(TableId),
     CreateDatabase {

@@ -330,6 +330,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                                 &mut self.emitter,
                                 &statement.database,
                                 &statement.ddl,
+                                None,
                                 &source,
                             )
                             .await?;
@@ -538,24 +539,36 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                         source.file = &position.file;
                         source.pos = i64::try_from(position.pos).unwrap_or(i64::MAX);
                         let filters = &self.config.filters;
-                        topic
-                            .emit(
-                                &mut self.emitter,
-                                reader.catalog(),
-                                |id| filters.table_included(id),
-                                &changes,
-                                database.as_deref(),
-                                Some(&ddl),
-                                &source,
-                            )
-                            .await?;
-                        if changes.is_empty()
-                            && let Some(db) = database_statement(&ddl, database.as_deref())
-                            && filters.database_included(&db)
-                        {
-                            topic
-                                .emit_statement(&mut self.emitter, &db, &ddl, &source)
-                                .await?;
+                        match database_statement(&ddl, database.as_deref()) {
+                            // Debezium writes a database statement as one record with no table
+                            // changes, `DROP DATABASE` too (`DropDatabaseParserListener` signals
+                            // the database only).
+                            Some(statement) => {
+                                if filters.database_included(&statement.name) {
+                                    topic
+                                        .emit_statement(
+                                            &mut self.emitter,
+                                            &statement.name,
+                                            &ddl,
+                                            statement.source_table,
+                                            &source,
+                                        )
+                                        .await?;
+                                }
+                            }
+                            None => {
+                                topic
+                                    .emit(
+                                        &mut self.emitter,
+                                        reader.catalog(),
+                                        |id| filters.table_included(id),
+                                        &changes,
+                                        database.as_deref(),
+                                        Some(&ddl),
+                                        &source,
+                                    )
+                                    .await?;
+                            }
                         }
                     }
                     if txn.is_none() {
@@ -674,16 +687,65 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
     }
 }
 
-/// The database a `CREATE`/`ALTER`/`DROP DATABASE` statement names (Debezium writes these to the
-/// schema change topic with no table changes); `None` for any other statement.
-fn database_statement(ddl: &str, current: Option<&str>) -> Option<String> {
+/// A `CREATE`/`ALTER`/`DROP DATABASE` statement, which Debezium writes to the schema change
+/// topic with no table changes.
+#[derive(Debug, PartialEq, Eq)]
+struct DatabaseStatement {
+    /// The database it names.
+    name: String,
+    /// `source.table` of its record. `CREATE` and `DROP DATABASE` signal a parser event, so
+    /// `BinlogOffsetContext.tableEvent` sets no table: `None`. The parser signals nothing for
+    /// `ALTER DATABASE` (`CreateAndAlterDatabaseParserListener`), so `parseDdl` takes its
+    /// `databaseEvent` path, whose `tableEvent((TableId) null)` makes `BinlogSourceInfo.table()`
+    /// join one null table: `""`.
+    source_table: Option<&'static str>,
+}
+
+/// The database statement `ddl` is; `None` for any other statement.
+fn database_statement(ddl: &str, current: Option<&str>) -> Option<DatabaseStatement> {
     let stmts = crate::ddl::parse(ddl, current).ok()?;
     stmts.iter().find_map(|s| match s {
         crate::ddl::DdlStatement::CreateDatabase { name, .. }
-        | crate::ddl::DdlStatement::DropDatabase { name, .. } => Some(name.clone()),
-        crate::ddl::DdlStatement::AlterDatabase { name, .. } => {
-            name.clone().or_else(|| current.map(str::to_owned))
-        }
+        | crate::ddl::DdlStatement::DropDatabase { name, .. } => Some(DatabaseStatement {
+            name: name.clone(),
+            source_table: None,
+        }),
+        crate::ddl::DdlStatement::AlterDatabase { name, .. } => Some(DatabaseStatement {
+            name: name.clone().or_else(|| current.map(str::to_owned))?,
+            source_table: Some(""),
+        }),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alter_database_names_an_empty_table_and_create_and_drop_database_none() {
+        let s = |ddl: &str| database_statement(ddl, Some("cur"));
+        assert_eq!(
+            s("ALTER DATABASE diff CHARACTER SET latin1"),
+            Some(DatabaseStatement {
+                name: "diff".into(),
+                source_table: Some("")
+            })
+        );
+        assert_eq!(
+            s("ALTER DATABASE CHARACTER SET latin1").map(|d| d.name),
+            Some("cur".into())
+        );
+        for ddl in ["CREATE DATABASE d2", "DROP DATABASE d2"] {
+            assert_eq!(
+                s(ddl),
+                Some(DatabaseStatement {
+                    name: "d2".into(),
+                    source_table: None
+                }),
+                "{ddl}"
+            );
+        }
+        assert_eq!(s("DROP TABLE t"), None);
+    }
 }

@@ -85,6 +85,103 @@ fn java_hash_set_order(keys: &[String]) -> Vec<usize> {
     order
 }
 
+/// One table event of a statement as Debezium's DDL parser signals it.
+struct TableEvent<'a> {
+    /// `CREATE`, `ALTER` or `DROP`.
+    kind: &'static str,
+    /// The table the record describes (a rename: its new name).
+    subject: &'a TableId,
+    /// The change the event's statement text is looked up by.
+    change: &'a TableChange,
+    /// The consecutive changes in the subject's database (`DdlChanges.getEventsByDatabase`).
+    group: &'a [TableChange],
+}
+
+/// The database a change's event belongs to (`DdlChanges.getDatabase`: its table's).
+fn change_database(change: &TableChange) -> &str {
+    match change {
+        TableChange::Renamed { to, .. } => &to.database,
+        TableChange::Created(id)
+        | TableChange::Altered(id)
+        | TableChange::Reload(id)
+        | TableChange::Dropped(id)
+        | TableChange::Truncated(id) => &id.database,
+    }
+}
+
+/// The table events of a statement's changes, in order. A rename followed by an alteration of
+/// the renamed table (`ALTER TABLE t RENAME TO u, ADD …`) is one event, as
+/// `AlterTableParserListener` signals one `TableAlteredEvent` with the previous id; a
+/// truncation is none (Sluice writes no TRUNCATE record).
+fn table_events(changes: &[TableChange]) -> Vec<TableEvent<'_>> {
+    let mut groups: Vec<&[TableChange]> = Vec::new();
+    let mut start = 0;
+    for i in 1..=changes.len() {
+        if i == changes.len() || change_database(&changes[i]) != change_database(&changes[start]) {
+            if start < i {
+                groups.push(&changes[start..i]);
+            }
+            start = i;
+        }
+    }
+    let mut events = Vec::new();
+    for group in groups {
+        let mut i = 0;
+        while i < group.len() {
+            let change = &group[i];
+            i += 1;
+            let (kind, subject) = match change {
+                TableChange::Created(id) => ("CREATE", id),
+                TableChange::Altered(id) | TableChange::Reload(id) => ("ALTER", id),
+                TableChange::Dropped(id) => ("DROP", id),
+                TableChange::Renamed { to, .. } => {
+                    if matches!(group.get(i), Some(TableChange::Altered(id)) if id == to) {
+                        i += 1;
+                    }
+                    ("ALTER", to)
+                }
+                TableChange::Truncated(_) => continue,
+            };
+            events.push(TableEvent {
+                kind,
+                subject,
+                change,
+                group,
+            });
+        }
+    }
+    events
+}
+
+/// The statement text Debezium's MySQL DDL parser attaches to the events of a multi-table
+/// statement: per dropped table and per renamed pair (see `DdlStatement::DropTable` and
+/// `DdlStatement::RenameTable`); other events carry the whole DDL. Empty when the DDL does not
+/// parse.
+fn event_statements(ddl: &str, database: Option<&str>) -> Vec<(TableChange, String)> {
+    let Ok(statements) = crate::ddl::parse(ddl, database) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for statement in statements {
+        match statement {
+            crate::ddl::DdlStatement::DropTable {
+                tables, statements, ..
+            } => out.extend(tables.into_iter().map(TableChange::Dropped).zip(statements)),
+            crate::ddl::DdlStatement::RenameTable {
+                renames,
+                statements,
+            } => out.extend(
+                renames
+                    .into_iter()
+                    .map(|(from, to)| TableChange::Renamed { from, to })
+                    .zip(statements),
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
 impl SchemaTopic {
     /// Registers `<prefix>-key` and `<prefix>-value`.
     pub(crate) async fn register<R: RegistryClient>(
@@ -108,8 +205,14 @@ impl SchemaTopic {
         })
     }
 
-    /// Emits the record of one DDL statement for the changes to captured tables
+    /// Emits the records of one DDL statement for the changes to captured tables
     /// (`included`); nothing when it changed none.
+    ///
+    /// Debezium (`BinlogDatabaseSchema.parseDdl`) writes one record per table event of the
+    /// statement, each with the statement text its parser attached to that event
+    /// ([`event_statements`]) and one entry in `tableChanges`; it groups consecutive events
+    /// by their database and, before each event, names in `source` that database and every
+    /// table of the group (`BinlogOffsetContext.tableEvent`, `BinlogSourceInfo.table()`).
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn emit<S: RecordSink>(
         &self,
@@ -121,70 +224,55 @@ impl SchemaTopic {
         ddl: Option<&str>,
         source: &SourceInfo<'_>,
     ) -> Result<(), CaptureError> {
-        let mut records = Vec::new();
-        let mut first_included = None;
-        for change in changes {
-            let (kind, id, table) = match change {
-                TableChange::Created(id) => ("CREATE", quoted(id), Some(id)),
-                TableChange::Altered(id) | TableChange::Reload(id) => {
-                    ("ALTER", quoted(id), Some(id))
-                }
-                TableChange::Dropped(id) => ("DROP", quoted(id), None),
-                TableChange::Renamed { from, to } => (
-                    "ALTER",
-                    format!("{},{}", quoted(from), quoted(to)),
-                    Some(to),
-                ),
-                TableChange::Truncated(_) => continue,
-            };
-            let subject = match change {
-                TableChange::Renamed { to, .. } => to,
-                TableChange::Created(id)
-                | TableChange::Altered(id)
-                | TableChange::Reload(id)
-                | TableChange::Dropped(id) => id,
-                TableChange::Truncated(_) => continue,
-            };
-            if !included(subject) {
+        let texts = ddl
+            .map(|d| event_statements(d, database))
+            .unwrap_or_default();
+        for event in table_events(changes) {
+            if !included(event.subject) {
                 continue;
             }
-            first_included.get_or_insert(subject);
-            records.push(TableChangeRecord {
-                kind,
-                id,
-                table: table.and_then(|id| catalog.table(id)),
-            });
+            let record = TableChangeRecord {
+                kind: event.kind,
+                id: quoted(event.subject),
+                table: if event.kind == "DROP" {
+                    None
+                } else {
+                    catalog.table(event.subject)
+                },
+            };
+            let text = texts
+                .iter()
+                .find(|(c, _)| c == event.change)
+                .map(|(_, t)| t.as_str())
+                .or(ddl);
+            let database = if event.subject.database.is_empty() {
+                database.unwrap_or_default()
+            } else {
+                event.subject.database.as_str()
+            };
+            let tables = source_tables(event.group, &event.subject.database);
+            let mut source = *source;
+            source.db = database;
+            source.table = Some(&tables);
+            self.write(emitter, database, text, &[record], &source)
+                .await?;
         }
-        // Debezium (`BinlogDatabaseSchema.parseDdl`) groups a statement's table events by
-        // their database and, before each event, names in `source` that database and every
-        // table of the group (`BinlogOffsetContext.tableEvent`, `BinlogSourceInfo.table()`).
-        let Some(first) = first_included else {
-            return Ok(());
-        };
-        let database = if first.database.is_empty() {
-            database.unwrap_or_default()
-        } else {
-            first.database.as_str()
-        };
-        let tables = source_tables(changes, &first.database);
-        let mut source = *source;
-        source.db = database;
-        source.table = Some(&tables);
-        self.write(emitter, database, ddl, &records, &source).await
+        Ok(())
     }
 
-    /// Emits the record of a statement that changes no table (`tableChanges` empty).
+    /// Emits the record of a statement that changes no table (`tableChanges` empty), naming
+    /// the statement's database and `table` in `source`.
     pub(crate) async fn emit_statement<S: RecordSink>(
         &self,
         emitter: &mut Emitter<S>,
         database: &str,
         ddl: &str,
+        table: Option<&str>,
         source: &SourceInfo<'_>,
     ) -> Result<(), CaptureError> {
-        // Debezium names the statement's database and no table (`BinlogOffsetContext.databaseEvent`).
         let mut source = *source;
         source.db = database;
-        source.table = None;
+        source.table = table;
         self.write(emitter, database, Some(ddl), &[], &source).await
     }
 
@@ -216,6 +304,105 @@ impl SchemaTopic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn events(changes: &[TableChange]) -> Vec<(&'static str, String, usize)> {
+        table_events(changes)
+            .iter()
+            .map(|e| (e.kind, quoted(e.subject), e.group.len()))
+            .collect()
+    }
+
+    #[test]
+    fn a_multi_table_drop_is_one_event_per_table_each_with_its_own_statement() {
+        let t = |n: &str| TableId::new("diff", n);
+        let changes = [TableChange::Dropped(t("a")), TableChange::Dropped(t("b"))];
+        assert_eq!(
+            events(&changes),
+            [
+                ("DROP", "\"diff\".\"a\"".into(), 2),
+                ("DROP", "\"diff\".\"b\"".into(), 2)
+            ]
+        );
+        let texts = event_statements(
+            "DROP TABLE `diff`.`a`,`diff`.`b` /* generated by server */",
+            Some("diff"),
+        );
+        assert_eq!(
+            texts,
+            [
+                (changes[0].clone(), "DROP TABLE `diff`.`a`".to_owned()),
+                (changes[1].clone(), "DROP TABLE `diff`.`b`".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_multi_table_rename_is_one_alter_event_per_pair_named_by_the_new_table() {
+        let t = |n: &str| TableId::new("diff", n);
+        let changes = [
+            TableChange::Renamed {
+                from: t("a"),
+                to: t("c"),
+            },
+            TableChange::Renamed {
+                from: t("b"),
+                to: t("d"),
+            },
+        ];
+        assert_eq!(
+            events(&changes),
+            [
+                ("ALTER", "\"diff\".\"c\"".into(), 2),
+                ("ALTER", "\"diff\".\"d\"".into(), 2)
+            ]
+        );
+        let texts = event_statements("RENAME TABLE a TO c, diff.b TO diff.d", Some("diff"));
+        assert_eq!(
+            texts,
+            [
+                (changes[0].clone(), "RENAME TABLE a TO c".to_owned()),
+                (
+                    changes[1].clone(),
+                    "RENAME TABLE diff.b TO diff.d".to_owned()
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn an_alter_table_that_renames_and_alters_is_one_event_with_the_whole_statement() {
+        let t = |n: &str| TableId::new("diff", n);
+        let changes = [
+            TableChange::Renamed {
+                from: t("a"),
+                to: t("b"),
+            },
+            TableChange::Altered(t("b")),
+        ];
+        assert_eq!(events(&changes), [("ALTER", "\"diff\".\"b\"".into(), 2)]);
+        assert!(
+            event_statements("ALTER TABLE a RENAME TO b, ADD COLUMN x INT", Some("diff"))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn events_are_grouped_by_consecutive_database_and_truncations_are_none() {
+        let changes = [
+            TableChange::Dropped(TableId::new("x", "a")),
+            TableChange::Dropped(TableId::new("y", "b")),
+            TableChange::Dropped(TableId::new("y", "c")),
+            TableChange::Truncated(TableId::new("y", "d")),
+        ];
+        assert_eq!(
+            events(&changes),
+            [
+                ("DROP", "\"x\".\"a\"".into(), 1),
+                ("DROP", "\"y\".\"b\"".into(), 3),
+                ("DROP", "\"y\".\"c\"".into(), 3)
+            ]
+        );
+    }
 
     #[test]
     fn java_string_hash_matches_javas() {

@@ -137,7 +137,7 @@ impl Catalog {
         stmt: &DdlStatement,
         current_db: Option<&str>,
     ) -> Result<Vec<TableChange>, SchemaError> {
-        if let DdlStatement::RenameTable { renames } = stmt
+        if let DdlStatement::RenameTable { renames, .. } = stmt
             && renames.len() > 1
         {
             // A later rename may fail after earlier ones are applied: work on a copy.
@@ -238,7 +238,7 @@ impl Catalog {
                 }
                 changes
             }
-            DdlStatement::RenameTable { renames } => {
+            DdlStatement::RenameTable { renames, .. } => {
                 let mut changes = Vec::new();
                 for (from, to) in renames {
                     let (from, to) = (resolve(from), resolve(to));

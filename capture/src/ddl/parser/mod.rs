@@ -282,6 +282,18 @@ impl<'a> Parser<'a> {
     }
 
     /// Source text between two token indexes (inclusive start, exclusive end).
+    /// The source text from token `from` up to the start of token `to` (whitespace and comments
+    /// before `to` included), as ANTLR's `getText(Interval)` gives it.
+    fn text_before(&self, from: usize, to: usize) -> String {
+        let (Some(start), Some(end)) = (self.toks.get(from), self.toks.get(to)) else {
+            return String::new();
+        };
+        self.sql
+            .get(start.start..end.start)
+            .unwrap_or_default()
+            .to_string()
+    }
+
     fn text(&self, from: usize, to: usize) -> String {
         if from >= to || from >= self.toks.len() {
             return String::new();

@@ -3,6 +3,7 @@
 use super::{PResult, Parser};
 use crate::ddl::lexer::Tok;
 use crate::ddl::statement::{DdlStatement, SetVariable, VariableScope};
+use crate::schema::TableId;
 
 /// Leading keywords of statements that never change the table model.
 pub(super) const SKIPPED_LEADING: &[&str] = &[
@@ -76,24 +77,42 @@ pub(super) const SKIPPED_LEADING: &[&str] = &[
 
 impl Parser<'_> {
     pub(super) fn drop(&mut self) -> PResult<DdlStatement> {
+        let start = self.pos;
         self.expect_kw("DROP")?;
         let temporary = self.eat_kw("TEMPORARY");
         if self.eat_kw("TABLE") || self.eat_kw("TABLES") {
             let if_exists = self.eat_if_exists();
+            let prefix = self.text_before(start, self.pos);
             let mut tables = vec![self.table_name()?];
             while self.eat_punct(",") {
                 tables.push(self.table_name()?);
             }
             if self.eat_kw("WAIT") {
                 let _ = self.advance();
+            } else {
+                let _ = self.eat_kw("NOWAIT");
             }
-            let _ = self.eat_kw("NOWAIT") || self.eat_kw("RESTRICT") || self.eat_kw("CASCADE");
+            let drop_type = if self.eat_kw("RESTRICT") {
+                " RESTRICT"
+            } else if self.eat_kw("CASCADE") {
+                " CASCADE"
+            } else {
+                ""
+            };
             if temporary {
                 return Ok(DdlStatement::Skipped {
                     kind: "DROP TEMPORARY TABLE".into(),
                 });
             }
-            return Ok(DdlStatement::DropTable { tables, if_exists });
+            let statements = tables
+                .iter()
+                .map(|t| format!("{prefix}{}{drop_type}", backquoted(t)))
+                .collect();
+            return Ok(DdlStatement::DropTable {
+                tables,
+                if_exists,
+                statements,
+            });
         }
         if self.eat_kw("DATABASE") || self.eat_kw("SCHEMA") {
             let if_exists = self.eat_if_exists();
@@ -121,6 +140,7 @@ impl Parser<'_> {
     }
 
     pub(super) fn rename(&mut self) -> PResult<DdlStatement> {
+        let start = self.pos;
         self.expect_kw("RENAME")?;
         if self.eat_kw("USER") {
             return self.skip_statement("RENAME USER");
@@ -129,8 +149,11 @@ impl Parser<'_> {
             return self.expected("TABLE after RENAME");
         }
         let _ = self.eat_if_exists();
+        let prefix = self.text_before(start, self.pos);
         let mut renames = Vec::new();
+        let mut statements = Vec::new();
         loop {
+            let pair = self.pos;
             let from = self.table_name()?;
             if self.eat_kw("WAIT") {
                 let _ = self.advance();
@@ -140,11 +163,15 @@ impl Parser<'_> {
             self.expect_kw("TO")?;
             let to = self.table_name()?;
             renames.push((from, to));
+            statements.push(format!("{prefix}{}", self.text(pair, self.pos)));
             if !self.eat_punct(",") {
                 break;
             }
         }
-        Ok(DdlStatement::RenameTable { renames })
+        Ok(DdlStatement::RenameTable {
+            renames,
+            statements,
+        })
     }
 
     pub(super) fn truncate(&mut self) -> PResult<DdlStatement> {
@@ -269,5 +296,15 @@ impl Parser<'_> {
         };
         vars.push(SetVariable { scope, name, value });
         Ok(())
+    }
+}
+
+/// A table name as Debezium's `TableId.toQuotedString('`')` writes it: `` `db`.`t` ``, or
+/// `` `t` `` with no database.
+fn backquoted(id: &TableId) -> String {
+    if id.database.is_empty() {
+        format!("`{}`", id.table)
+    } else {
+        format!("`{}`.`{}`", id.database, id.table)
     }
 }
