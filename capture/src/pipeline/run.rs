@@ -15,7 +15,7 @@ use crate::position::BinlogPosition;
 use crate::schema::{Catalog, Table, TableChange, TableId};
 use crate::sink::{RecordSink, SinkError};
 use crate::snapshot::{self, SnapshotRow};
-use crate::store::{CaptureStore, TableVersion};
+use crate::store::{CaptureStore, DatabaseVersion, TableVersion};
 use sluice_proto::RegistryClient;
 use std::future::Future;
 use std::pin::Pin;
@@ -292,6 +292,23 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             .record_tables(&self.ctx.name, &versions)
             .await
             .map_err(store_error)?;
+        // The databases' default charsets, which tables created while streaming take
+        // (Debezium restores them from its schema history).
+        let databases: Vec<DatabaseVersion> = outcome
+            .catalog
+            .databases()
+            .filter(|(name, _)| self.config.filters.database_included(name))
+            .map(|(name, charset)| DatabaseVersion {
+                database: name.to_owned(),
+                position: position_text.clone(),
+                charset: charset.map(str::to_owned),
+                dropped: false,
+            })
+            .collect();
+        self.store
+            .record_databases(&self.ctx.name, &databases)
+            .await
+            .map_err(store_error)?;
         if let Some(topic) = &self.schema_topic {
             let ts_ms = now_micros() / 1000;
             for statement in &outcome.ddl {
@@ -377,6 +394,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         mut stop: watch::Receiver<bool>,
     ) -> Result<(), CaptureError> {
         let mut catalog = Catalog::new();
+        for v in self
+            .store
+            .databases_at(&self.ctx.name, at_or_before(&start.position))
+            .await
+            .map_err(store_error)?
+        {
+            catalog.insert_database(&v.database, v.charset);
+        }
         for v in self
             .store
             .tables_at::<Table>(&self.ctx.name, at_or_before(&start.position))
@@ -524,7 +549,8 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                     next,
                     ts_sec,
                 } => {
-                    self.schema_change(&reader, &ddl, &changes, &next).await?;
+                    self.schema_change(&reader, &ddl, database.as_deref(), &changes, &next)
+                        .await?;
                     if let Some(topic) = &self.schema_topic {
                         let ts_ms = i64::from(ts_sec) * 1000;
                         let mut source = SourceInfo::new(
@@ -628,14 +654,31 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
     }
 
     /// Registers the new schemas of the captured tables a DDL changed, then records their
-    /// models in the history at `next` (where they take effect).
+    /// models in the history at `next` (where they take effect), and the default charset of a
+    /// captured database a `CREATE`/`ALTER`/`DROP DATABASE` changed.
     async fn schema_change(
         &mut self,
         reader: &BinlogReader,
         ddl: &str,
+        database: Option<&str>,
         changes: &[TableChange],
         next: &BinlogPosition,
     ) -> Result<(), CaptureError> {
+        if let Some(statement) = database_statement(ddl, database)
+            && self.config.filters.database_included(&statement.name)
+        {
+            let known = reader.catalog().database(&statement.name);
+            let version = DatabaseVersion {
+                database: statement.name.clone(),
+                position: next.to_string(),
+                charset: known.and_then(|d| d.charset.clone()),
+                dropped: known.is_none(),
+            };
+            self.store
+                .record_databases(&self.ctx.name, &[version])
+                .await
+                .map_err(store_error)?;
+        }
         let mut versions = Vec::new();
         let catalog = reader.catalog();
         let record = |id: &TableId, gone: bool, versions: &mut Vec<TableVersion<Table>>| {

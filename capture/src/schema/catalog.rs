@@ -105,6 +105,19 @@ impl Catalog {
             .insert(table.id.table.clone(), table);
     }
 
+    /// Every known database with its default charset, by name.
+    pub fn databases(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.databases
+            .iter()
+            .map(|(name, d)| (name.as_str(), d.charset.as_deref()))
+    }
+
+    /// Puts a database's default charset in (restoring a catalog from the schema history),
+    /// keeping its tables if it is known: tables created in it later without a charset take it.
+    pub fn insert_database(&mut self, name: &str, charset: Option<String>) {
+        self.databases.entry(name.to_owned()).or_default().charset = charset;
+    }
+
     /// The server's default charset, as last `SET`.
     pub fn server_charset(&self) -> Option<&str> {
         self.server_charset.as_deref()

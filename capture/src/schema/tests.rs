@@ -207,3 +207,36 @@ fn catalog_round_trips_through_json() {
     let back: Catalog = serde_json::from_str(&json).unwrap();
     assert_eq!(back, c);
 }
+
+#[test]
+fn a_restored_database_charset_is_the_default_of_tables_created_after_it() {
+    let mut c = Catalog::new();
+    c.insert_database("db", Some("latin1".into()));
+    let mut t = Table {
+        id: TableId::new("db", "old"),
+        columns: Vec::new(),
+        primary_key: Vec::new(),
+        charset: Some("utf8mb4".into()),
+        comment: None,
+    };
+    t.columns
+        .push(super::Column::new("id", DataType::Int { unsigned: false }));
+    c.insert_table(t);
+    // Restoring a table after its database keeps the database's charset, and the other way round.
+    c.insert_database("db", Some("latin1".into()));
+    assert_eq!(c.databases().collect::<Vec<_>>(), [("db", Some("latin1"))]);
+    c.apply_sql("CREATE TABLE db.t (s VARCHAR(5))", None)
+        .expect("DDL applies");
+    let t = table(&c, "t");
+    assert_eq!(t.charset.as_deref(), Some("latin1"));
+    assert_eq!(t.columns[0].charset.as_deref(), Some("latin1"));
+    assert!(c.table(&TableId::new("db", "old")).is_some());
+}
+
+#[test]
+fn alter_database_changes_the_charset_the_catalog_lists() {
+    let c = catalog(
+        "CREATE DATABASE d2 CHARACTER SET utf8mb4; ALTER DATABASE d2 COLLATE latin1_swedish_ci",
+    );
+    assert!(c.databases().any(|d| d == ("d2", Some("latin1"))));
+}

@@ -1,5 +1,6 @@
 //! Capture's durable state, in its own SQLite file (`<data-dir>/capture.db`): connector
-//! configs and target states, committed offsets, and the history of table models.
+//! configs and target states, committed offsets, and the history of table models and of
+//! database default charsets.
 //!
 //! The schema history lives here rather than in a Kafka topic that retention can eat: each
 //! version of a table's model is stored with the binlog position where it took effect, so a
@@ -59,6 +60,18 @@ pub struct TableVersion<T> {
     pub ddl: String,
     /// `None`: the table was dropped here.
     pub model: Option<T>,
+}
+
+/// One version of one database's default character set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseVersion {
+    pub database: String,
+    /// Where it took effect, as the connector's position text.
+    pub position: String,
+    /// The default charset; `None` when none is known.
+    pub charset: Option<String>,
+    /// The database was dropped here.
+    pub dropped: bool,
 }
 
 /// Capture's store.
@@ -133,7 +146,10 @@ impl CaptureStore {
 }
 
 /// Migrations in order; the store's format version is how many have been applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_database_history.sql"),
+];
 
 impl CaptureStore {
     /// Creates or replaces a connector's config; a new connector starts `RUNNING`.
@@ -174,6 +190,7 @@ impl CaptureStore {
             "DELETE FROM connectors WHERE name = $1",
             "DELETE FROM offsets WHERE connector = $1",
             "DELETE FROM table_history WHERE connector = $1",
+            "DELETE FROM database_history WHERE connector = $1",
         ] {
             sqlx::query(sql)
                 .bind(name)
@@ -343,6 +360,73 @@ impl CaptureStore {
     }
 }
 
+impl CaptureStore {
+    /// Records new versions of database default charsets.
+    pub async fn record_databases(
+        &self,
+        connector: &str,
+        versions: &[DatabaseVersion],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db("begin"))?;
+        let next: i64 = sqlx::query_scalar(
+            "SELECT coalesce(max(seq), 0) + 1 FROM database_history WHERE connector = $1",
+        )
+        .bind(connector)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db("record database history"))?;
+        for (i, v) in versions.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO database_history (connector, seq, database, position, charset, dropped)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(connector)
+            .bind(next + i as i64)
+            .bind(&v.database)
+            .bind(&v.position)
+            .bind(&v.charset)
+            .bind(v.dropped)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("record database history"))?;
+        }
+        tx.commit().await.map_err(db("record database history"))
+    }
+
+    /// The database charsets in force at `position`: for each database, its last version
+    /// recorded at or before it (`at_or_before` decides the order of position texts). Dropped
+    /// databases are left out.
+    pub async fn databases_at(
+        &self,
+        connector: &str,
+        at_or_before: impl Fn(&str) -> bool,
+    ) -> Result<Vec<DatabaseVersion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT database, position, charset, dropped FROM database_history
+             WHERE connector = $1 ORDER BY seq",
+        )
+        .bind(connector)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db("read database history"))?;
+        let mut latest = std::collections::BTreeMap::new();
+        for row in rows {
+            let position: String = row.get(1);
+            if !at_or_before(&position) {
+                continue;
+            }
+            let v = DatabaseVersion {
+                database: row.get(0),
+                position,
+                charset: row.get(2),
+                dropped: row.get(3),
+            };
+            latest.insert(v.database.clone(), v);
+        }
+        Ok(latest.into_values().filter(|v| !v.dropped).collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,5 +493,106 @@ mod tests {
         );
         let at35: Vec<_> = s.tables_at::<u32>("c", before(35)).await.unwrap();
         assert_eq!(at35.len(), 1, "dropped tables are gone");
+    }
+
+    #[tokio::test]
+    async fn database_charsets_in_force_at_a_position_are_the_last_versions_before_it() {
+        let s = store().await;
+        let v = |db: &str, pos: &str, charset: Option<&str>, dropped: bool| DatabaseVersion {
+            database: db.into(),
+            position: pos.into(),
+            charset: charset.map(str::to_owned),
+            dropped,
+        };
+        s.record_databases(
+            "c",
+            &[
+                v("diff", "10", Some("utf8mb4"), false),
+                v("other", "10", None, false),
+            ],
+        )
+        .await
+        .unwrap();
+        s.record_databases("c", &[v("diff", "20", Some("latin1"), false)])
+            .await
+            .unwrap();
+        s.record_databases("c", &[v("other", "30", None, true)])
+            .await
+            .unwrap();
+        let before = |limit: u64| move |p: &str| p.parse::<u64>().is_ok_and(|p| p <= limit);
+        let charsets = |vs: Vec<DatabaseVersion>| {
+            vs.into_iter()
+                .map(|v| (v.database, v.charset))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            charsets(s.databases_at("c", before(15)).await.unwrap()),
+            [
+                ("diff".into(), Some("utf8mb4".into())),
+                ("other".into(), None)
+            ]
+        );
+        assert_eq!(
+            charsets(s.databases_at("c", before(35)).await.unwrap()),
+            [("diff".into(), Some("latin1".into()))],
+            "a dropped database is gone"
+        );
+        assert!(s.databases_at("d", before(35)).await.unwrap().is_empty());
+        s.delete_connector("c").await.unwrap();
+        assert!(s.databases_at("c", before(35)).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_store_of_the_first_format_migrates_keeping_its_tables_and_knowing_no_charsets() {
+        let dir = std::env::temp_dir().join(format!(
+            "sluice-store-migrate-{}-{}",
+            std::process::id(),
+            now_millis()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("capture.db").display());
+        {
+            // A file as the first format left it: only migration 1 applied.
+            let options = SqliteConnectOptions::from_str(&url)
+                .unwrap()
+                .create_if_missing(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options)
+                .await
+                .unwrap();
+            sqlx::raw_sql(MIGRATIONS[0]).execute(&pool).await.unwrap();
+            sqlx::raw_sql("PRAGMA user_version = 1")
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO table_history (connector, seq, database, table_name, position, ddl, table_model)
+                 VALUES ('c', 1, 'inv', 't', '10', 'snapshot', '7')",
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+        }
+        let s = CaptureStore::open(&dir).await.unwrap();
+        let tables = s.tables_at::<u32>("c", |_| true).await.unwrap();
+        assert_eq!(tables.len(), 1);
+        assert_eq!(tables[0].model, Some(7));
+        assert!(s.databases_at("c", |_| true).await.unwrap().is_empty());
+        s.record_databases(
+            "c",
+            &[DatabaseVersion {
+                database: "inv".into(),
+                position: "10".into(),
+                charset: Some("utf8mb4".into()),
+                dropped: false,
+            }],
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.databases_at("c", |_| true).await.unwrap().len(), 1);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
