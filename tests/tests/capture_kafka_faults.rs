@@ -17,10 +17,13 @@
 //! * One broker killed while capture streams: the partition's leader is SIGKILLed, another
 //!   broker takes over, capture keeps committing offsets with two brokers left, and the killed
 //!   one restarts and rejoins the in-sync replicas; then the leader of that moment is killed
-//!   and restarted too (a second leader change).
-//! * All brokers down for 30 s: the committed offset stops, the sluice process's resident
-//!   memory stays within a stated margin while the writer goes on (more than the producer's
-//!   queue can hold, so backpressure must stop the binlog reader), and once the brokers are
+//!   and restarted too (a second leader change). A table created while the first broker is
+//!   down gets a topic with all three replicas.
+//! * All brokers down for 30 s: the committed offset stops, and the sluice process's resident
+//!   memory grows by at most the producer's queue bound (64 MiB) plus 32 MiB, and by at most
+//!   8 MiB once the queue must be full, while the writer goes on writing three times what the
+//!   queue holds (so only backpressure, the binlog reader waiting, keeps it flat). Once the
+//!   brokers are
 //!   back capture catches up by itself, without a task restart. Then, with every broker down
 //!   again for 40 s, a new table's first change: capture waits to create its topic (longer
 //!   than one creation request's timeout) instead of failing the task, and delivers the change
@@ -270,9 +273,11 @@ fn kill_the_leader(
         || (stack.kafka.in_sync(TOPIC, 0).len() == stack.kafka.size()).then_some(()),
     );
     eprintln!(
-        "round {round}: killed leader node {victim} at offset {at_kill:?}; node {successor} led after \
+        "round {round}: killed leader node {} at offset {at_kill:?}; node {} led after \
          {elected:.1?}; offset {:?} committed after {progressed:.1?}; node restarted after \
          {restarted:.1?}, in sync after {:.1?}",
+        victim + 1,
+        successor + 1,
         position(&moved),
         killed.elapsed()
     );
@@ -379,9 +384,11 @@ fn killing_the_partition_leader_twice_while_streaming_loses_and_duplicates_nothi
     let records = assert_every_change_exactly_once(&stack, 120);
     assert_no_task_restart(&stack);
     eprintln!(
-        "broker faults summary: seed {seed:#x}; leaders killed: node {first}, then node {second}; \
+        "broker faults summary: seed {seed:#x}; leaders killed: node {}, then node {}; \
          {rows} row changes written, {records} records in Kafka, each exactly once; setup {setup:.1?}, \
          total {:.1?}",
+        first + 1,
+        second + 1,
         started.elapsed()
     );
 }
