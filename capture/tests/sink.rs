@@ -80,7 +80,7 @@ async fn nothing_is_acknowledged_while_the_brokers_are_down_and_all_is_after_the
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_record_that_cannot_be_delivered_is_reported_not_skipped() {
+async fn a_record_not_delivered_within_the_timeout_is_a_transient_failure_not_skipped() {
     let cluster = MockCluster::new(1).expect("mock cluster");
     cluster.create_topic("t", 1, 1).expect("topic");
     let mut settings = KafkaSettings::new(cluster.bootstrap_servers());
@@ -102,6 +102,10 @@ async fn a_record_that_cannot_be_delivered_is_reported_not_skipped() {
         .expect("flush ends");
     let error = result.expect_err("delivery fails after message.timeout.ms");
     assert!(error.to_string().contains("record 1"), "{error}");
+    assert!(
+        matches!(error, SinkError::Unreachable(_)),
+        "a timeout is transient (the task resumes from its offset), not definite: {error:?}"
+    );
     assert!(sink.acked_through().is_err());
 }
 
@@ -124,5 +128,33 @@ async fn creating_a_topic_while_brokers_stay_down_fails_transiently_after_the_re
     assert!(
         (Duration::from_secs(4)..Duration::from_secs(20)).contains(&waited),
         "{waited:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_kafka_refuses_is_a_definite_failure() {
+    use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
+    let cluster = MockCluster::new(1).expect("mock cluster");
+    cluster.create_topic("t", 1, 1).expect("topic");
+    let sink = sink_for(&cluster);
+    cluster.request_errors(
+        RDKafkaApiKey::Produce,
+        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED],
+    );
+    sink.send(Record {
+        topic: "t",
+        key: None,
+        value: Some(b"x"),
+        seq: 1,
+    })
+    .await
+    .expect("queued");
+    let error = tokio::time::timeout(Duration::from_secs(30), sink.flush())
+        .await
+        .expect("flush ends")
+        .expect_err("refused");
+    assert!(
+        matches!(error, SinkError::Delivery { seq: 1, .. }),
+        "{error:?}"
     );
 }

@@ -9,8 +9,10 @@
 //!
 //! Topic creation waits out an unreachable Kafka the same way: retriable failures (timeouts,
 //! no broker or controller available) are retried for as long as a queued record would be
-//! (`message.timeout.ms`), and only then reported as [`SinkError::Unreachable`], a transient
-//! failure the task recovers from; a brief outage neither fails nor restarts the task.
+//! (`message.timeout.ms`). Only then, for a topic or a record, is Kafka reported
+//! [`SinkError::Unreachable`], a transient failure: the task resumes from its committed offset
+//! (records after it may be sent twice, as after a crash). A shorter outage neither fails nor
+//! restarts the task, and sends nothing twice.
 
 use super::{AckTracker, Record, RecordSink, SinkError};
 use rdkafka::ClientContext;
@@ -71,6 +73,13 @@ impl ProducerContext for AckContext {
     fn delivery(&self, result: &DeliveryResult<'_>, seq: usize) {
         match result {
             Ok(_) => self.acks.ack(seq as u64),
+            // Kafka stayed unreachable for message.timeout.ms: transient, like a lost
+            // connection (the task resumes from its committed offset once it can).
+            Err((e @ KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut), _)) => {
+                self.acks.fail(SinkError::Unreachable(format!(
+                    "record {seq} was not delivered within message.timeout.ms: {e}"
+                )));
+            }
             Err((e, _)) => self.acks.fail(SinkError::Delivery {
                 seq: seq as u64,
                 reason: e.to_string(),

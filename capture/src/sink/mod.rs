@@ -18,8 +18,9 @@ pub use kafka::{KafkaSettings, KafkaSink};
 
 use std::future::Future;
 
-/// Why a record could not be delivered. Definite: the pipeline stops and does not commit past
-/// the failed record.
+/// Why a record could not be delivered. The pipeline stops and does not commit past the failed
+/// record; [`SinkError::Unreachable`] (Kafka away for longer than `message.timeout.ms`) is
+/// transient and the task resumes from its committed offset, every other error is definite.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SinkError {
     #[error("cannot create the Kafka producer: {0}")]
