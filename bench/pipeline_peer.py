@@ -1,6 +1,7 @@
 """Peer for scripts/bench-capture.sh: a Python CDC pipeline on the same binlog.
 
-Usage: pipeline_peer.py DB_PORT BOOTSTRAP ROWS — python-mysql-replication decodes every row of
+Usage: pipeline_peer.py DB_PORT BOOTSTRAP ROWS [LOG_FILE] — python-mysql-replication decodes, from
+the start of LOG_FILE (default the current binlog file), every row of
 every WRITE_ROWS event of `bench.t`, fastavro encodes its key and value (the six columns, the
 DECIMAL as Avro decimal bytes) with Confluent framing, and confluent-kafka's producer (idempotent,
 acks=all, lz4, as Sluice's KafkaSink) sends them to BOOTSTRAP; stops after ROWS rows and counts
@@ -20,6 +21,7 @@ from pymysqlreplication import BinLogStreamReader
 from pymysqlreplication.row_event import WriteRowsEvent
 
 port, bootstrap, rows = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+log_file = sys.argv[4] if len(sys.argv) > 4 else None
 KEY = fastavro.parse_schema(
     {"type": "record", "name": "Key", "namespace": "peer.bench.t", "fields": [{"name": "id", "type": "long"}]}
 )
@@ -87,6 +89,8 @@ stream = BinLogStreamReader(
     blocking=False,
     only_events=[WriteRowsEvent],
     only_schemas=["bench"],
+    # python-mysql-replication starts at position 4 of the current file unless told a file.
+    **({"log_file": log_file, "log_pos": 4, "resume_stream": True} if log_file else {}),
 )
 start = time.monotonic()
 count = 0

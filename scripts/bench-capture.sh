@@ -3,10 +3,10 @@
 #   1. binlog catch-up: ROWS row events written to the binlog while both connectors are stopped
 #      behind them, then each resumed in turn: Sluice (capture/examples/catchup.rs, KafkaSink)
 #      and Debezium 3.6.1's MySQL connector on a Kafka Connect 4.3 standalone worker
-#   2. peers on the same binlog: mariadb-binlog --read-from-remote-server --verbose (decode ceiling),
+#   2. snapshot of the same ROWS rows: Sluice, then Debezium (snapshot.mode=initial)
+#   3. peers on the same binlog: mariadb-binlog --read-from-remote-server --verbose (decode ceiling),
 #      python-mysql-replication (decode only), and the Python pipeline (bench/pipeline_peer.py:
 #      decode + fastavro + confluent-kafka) to the same Kafka; Kafka's own ingest ceiling
-#   3. snapshot of the same ROWS rows: Sluice, then Debezium (snapshot.mode=initial)
 # Sluice and Debezium are timed the same way, from outside: bench/ack_watch.py polls the table
 # topic's end offsets (records Kafka acknowledged) from the moment the connector is resumed or
 # created until they reach ROWS, and samples the peak RSS (VmHWM) of the process doing the capture:
@@ -59,7 +59,7 @@ cleanup() {
     local p
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
+    if [[ -n ${KEEP_WORK:-} ]]; then say "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 db_port=$(free_port)
@@ -71,17 +71,26 @@ say "date $(date -u '+%F %T UTC'); commit $(git rev-parse --short HEAD)$(git dif
 say "load: $(uptime)"
 
 # --version: Debezium's MySQL connector reads MariaDB only if the version looks like MySQL 8.0
-# (tests/support/connect.rs); Sluice sees "MariaDB" in it either way.
+# (tests/support/connect.rs); Sluice sees "MariaDB" in it either way. mariadb-binlog refuses that
+# version, so the peers run last, on the same data directory restarted with its own version.
+db_pid=
+start_mariadb() {
+    mariadbd --no-defaults --user=root --datadir="$work/db" --port="$db_port" --socket="$work/db.sock" \
+        --bind-address=127.0.0.1 --log-bin="$work/db/mariadb-bin" \
+        --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL --server-id=1 \
+        --max-binlog-size=1G --innodb-buffer-pool-size=512M --innodb-flush-log-at-trx-commit=2 \
+        --log-error="$work/db.err" "$@" &
+    db_pid=$!
+    pids+=("$db_pid")
+    for _ in $(seq 150); do sql -e 'SELECT 1' >/dev/null 2>&1 && return 0; sleep 0.2; done
+    say "MariaDB did not start:"
+    tail -n 20 "$work/db.err" >&2
+    return 1
+}
+sql() { mariadb --no-defaults -h127.0.0.1 -P"$db_port" -uroot "$@"; }
 say "starting MariaDB on 127.0.0.1:$db_port"
 mariadb-install-db --no-defaults --user=root --auth-root-authentication-method=normal --skip-test-db --datadir="$work/db" >/dev/null
-mariadbd --no-defaults --user=root --datadir="$work/db" --port="$db_port" --socket="$work/db.sock" \
-    --bind-address=127.0.0.1 --version=8.0.40-MariaDB-10.11 --log-bin="$work/db/mariadb-bin" \
-    --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL --server-id=1 \
-    --max-binlog-size=1G --innodb-buffer-pool-size=512M --innodb-flush-log-at-trx-commit=2 \
-    --log-error="$work/db.err" &
-pids+=($!)
-sql() { mariadb --no-defaults -h127.0.0.1 -P"$db_port" -uroot "$@"; }
-for _ in $(seq 100); do sql -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
+start_mariadb --version=8.0.40-MariaDB-10.11
 sql -e "CREATE USER 'sluice'@'%' IDENTIFIED BY 'sluice-pw'; GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES, BINLOG MONITOR ON *.* TO 'sluice'@'%';"
 
 say "starting Kafka 4.4.0 on $bootstrap ($SLUICE_KAFKA_JVM_OPTS)"
@@ -176,6 +185,20 @@ wait_task_running() {
 watch_acks() { # TOPIC START_FILE PID... : runs bench/ack_watch.py in the background, output in $work/watch.out
     "$py" bench/ack_watch.py "$bootstrap" "$1" "$ROWS" "$2" "${@:3}" >"$work/watch.out" &
     watch_pid=$!
+    pids+=("$watch_pid")
+}
+wait_debezium() { # NAME: waits for the watcher, failing early (with the worker's log) if the task fails
+    local state
+    while kill -0 "$watch_pid" 2>/dev/null; do
+        state=$(connector_state "$1" 2>/dev/null || true)
+        if [[ $state == *FAILED* ]]; then
+            rest "127.0.0.1:$connect_port/connectors/$1/status" >&2 || true
+            tail -n 40 "$work"/connect-*/connect.log >&2
+            return 1
+        fi
+        sleep 1
+    done
+    wait "$watch_pid"
 }
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 ratio() { "$py" -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else 'inf')" "$1" "$2"; }
@@ -226,30 +249,26 @@ say "1b. Debezium: resumed (PUT /resume) behind the same $ROWS row events (timed
 watch_acks dbzcu.bench.t "$work/dbzcu.start" "$connect_pid"
 date +%s.%N >"$work/dbzcu.start"
 rest -X PUT "127.0.0.1:$connect_port/connectors/dbzcu/resume" >/dev/null
-wait "$watch_pid"
+wait_debezium dbzcu
 debezium_cu=$(cat "$work/watch.out")
 echo "RESULT catchup system=debezium $debezium_cu"
 stop_connect
 echo "RESULT catchup sluice/debezium rows_per_s_ratio=$(ratio "$(field "$sluice_cu" rows_per_s)" "$(field "$debezium_cu" rows_per_s)") rss_ratio=$(ratio "$(rss_of "$sluice_cu")" "$(rss_of "$debezium_cu")") (targets: rows/s >= 10, rss <= 0.10)"
 
-# --- 2. peers -------------------------------------------------------------------------------------------
+# --- 2. snapshot ----------------------------------------------------------------------------------------
+# Debezium's MySQL connector reads DATETIME snapshot values with ResultSet.getBlob, which MariaDB's JDBC
+# driver refuses ("Data type DATETIME cannot be decoded as Blob"; tests/tests/debezium_differential.rs),
+# so the snapshot table is the same but for d, a BIGINT of the same instant in epoch milliseconds.
+# FLUSH BINARY LOGS first: the binlog file of the catch-up keeps exactly its ROWS row events (peers).
 binlog=$(sql -N -e 'SHOW MASTER STATUS' | cut -f1)
-say "load: $(uptime)"
-say "2. peer: mariadb-binlog --read-from-remote-server --verbose (decode of the same binlog, $binlog)"
+sql -e "FLUSH BINARY LOGS; DROP TABLE bench.t; CREATE TABLE bench.t (id BIGINT PRIMARY KEY, a INT, b VARCHAR(32), c DOUBLE, d BIGINT, e DECIMAL(10,2));"
 t0=$(date +%s.%N)
-mariadb-binlog --no-defaults --read-from-remote-server -h127.0.0.1 -P"$db_port" -uroot --verbose "$binlog" >/dev/null
-t1=$(date +%s.%N)
-echo "RESULT peer=mariadb-binlog rows=$ROWS total_s=$(echo "$t1 - $t0" | bc) rows_per_s=$(echo "$ROWS / ($t1 - $t0)" | bc)"
-say "peer: python-mysql-replication (decode only)"
-"$py" bench/binlog_peer.py "$db_port" "$ROWS" | sed 's/^/RESULT peer=python-mysql-replication /'
-say "peer: Python pipeline (python-mysql-replication + fastavro + confluent-kafka) to the same Kafka"
-"$py" bench/pipeline_peer.py "$db_port" "$bootstrap" "$ROWS" | sed 's/^/RESULT peer=python-pipeline-to-kafka /'
-say "Kafka's own ingest ceiling: $ROWS records of 190 bytes from one producer with Sluice's settings"
-echo "RESULT kafka-ceiling $("$driver" produce "$bootstrap" "$ROWS" 190)"
-
-# --- 3. snapshot ----------------------------------------------------------------------------------------
+for ((start = 0; start < ROWS; start += BATCH)); do
+    echo "INSERT INTO bench.t SELECT seq, seq % 100000, CONCAT('row-', seq), seq * 1.25, 1767225600000 + seq * 7000, (seq % 10000000) / 100 FROM seq_$((start + 1))_to_$((start + BATCH));"
+done | sql bench
+say "  $ROWS rows for the snapshot written in $(echo "$(date +%s.%N) - $t0" | bc) s"
 say "load: $(uptime)"
-say "3a. Sluice snapshot (snapshot.mode=initial) of the $ROWS rows (timed from the connector's creation)"
+say "2a. Sluice snapshot (snapshot.mode=initial) of the $ROWS rows (timed from the connector's creation)"
 BENCH_PREFIX=slsn BENCH_START_FILE=$work/slsn.start \
     "$driver" run "$bootstrap" "$db_port" "$registry" initial "$ROWS" "$work/run-sn" >"$work/slsn.self" &
 driver_pid=$!
@@ -261,16 +280,34 @@ echo "RESULT snapshot system=sluice $sluice_sn"
 echo "RESULT snapshot system=sluice self-measured $(cat "$work/slsn.self")"
 
 say "load: $(uptime)"
-say "3b. Debezium snapshot (snapshot.mode=initial) on a fresh worker (timed from POST /connectors)"
+say "2b. Debezium snapshot (snapshot.mode=initial) on a fresh worker (timed from POST /connectors)"
 start_connect sn
 watch_acks dbzsn.bench.t "$work/dbzsn.start" "$connect_pid"
 date +%s.%N >"$work/dbzsn.start"
 rest -X POST -d "$(debezium_connector dbzsn initial 184102)" "127.0.0.1:$connect_port/connectors" >/dev/null
-wait "$watch_pid"
+wait_debezium dbzsn
 debezium_sn=$(cat "$work/watch.out")
 echo "RESULT snapshot system=debezium $debezium_sn"
 stop_connect
 echo "RESULT snapshot sluice/debezium rows_per_s_ratio=$(ratio "$(field "$sluice_sn" rows_per_s)" "$(field "$debezium_sn" rows_per_s)") rss_ratio=$(ratio "$(rss_of "$sluice_sn")" "$(rss_of "$debezium_sn")") (targets: rows/s >= 10, rss <= 0.10)"
+
+# --- 3. peers -------------------------------------------------------------------------------------------
+say "restarting MariaDB on the same data directory without --version, for mariadb-binlog"
+kill "$db_pid"
+wait "$db_pid" 2>/dev/null || true
+start_mariadb
+say "load: $(uptime)"
+say "3. peer: mariadb-binlog --read-from-remote-server --verbose (decode of the same binlog, $binlog)"
+t0=$(date +%s.%N)
+mariadb-binlog --no-defaults --read-from-remote-server -h127.0.0.1 -P"$db_port" -uroot --verbose "$binlog" >/dev/null
+t1=$(date +%s.%N)
+echo "RESULT peer=mariadb-binlog rows=$ROWS total_s=$(echo "$t1 - $t0" | bc) rows_per_s=$(echo "$ROWS / ($t1 - $t0)" | bc)"
+say "peer: python-mysql-replication (decode only)"
+"$py" bench/binlog_peer.py "$db_port" "$ROWS" "$binlog" | sed 's/^/RESULT peer=python-mysql-replication /'
+say "peer: Python pipeline (python-mysql-replication + fastavro + confluent-kafka) to the same Kafka"
+"$py" bench/pipeline_peer.py "$db_port" "$bootstrap" "$ROWS" "$binlog" | sed 's/^/RESULT peer=python-pipeline-to-kafka /'
+say "Kafka's own ingest ceiling: $ROWS records of 190 bytes from one producer with Sluice's settings"
+echo "RESULT kafka-ceiling $("$driver" produce "$bootstrap" "$ROWS" 190)"
 
 echo "RESULT registry (sluice serve, shared by both Sluice runs) peak_rss_mib=$(hwm_mib "$registry_pid")"
 echo "RESULT kafka broker peak_rss_mib=$(hwm_mib "$(cat "$work/kafka/kafka.pid")")"
