@@ -309,6 +309,9 @@ say "peer: Python pipeline (python-mysql-replication + fastavro + confluent-kafk
 say "Kafka's own ingest ceiling: $ROWS records of 190 bytes from one producer with Sluice's settings"
 echo "RESULT kafka-ceiling $("$driver" produce "$bootstrap" "$ROWS" 190)"
 
+for topic in slcu.bench.t dbzcu.bench.t slsn.bench.t dbzsn.bench.t peer.bench.t; do
+    echo "RESULT topic=$topic bytes_on_disk=$(du -sb "$work/kafka/data/$topic-0" | cut -f1) (lz4 batches, log + indexes)"
+done
 echo "RESULT registry (sluice serve, shared by both Sluice runs) peak_rss_mib=$(hwm_mib "$registry_pid")"
 echo "RESULT kafka broker peak_rss_mib=$(hwm_mib "$(cat "$work/kafka/kafka.pid")")"
 say "load: $(uptime)"
