@@ -1,18 +1,21 @@
 """Outside observer for scripts/bench-capture.sh: times a capture run by what Kafka acknowledged.
 
-Usage: ack_watch.py BOOTSTRAP TOPIC ROWS START_FILE PID [PID...]
+Usage: ack_watch.py BOOTSTRAP TOPIC ROWS START_FILE PID [LABEL=PID...]
 
 Waits until START_FILE exists (it holds the wall-clock start in seconds since the epoch, written by
 whoever starts the timed part: the bench script just before it resumes or creates a Debezium
 connector, Sluice's driver just before it does the same), then polls TOPIC's end offsets (the high
 watermark, summed over its partitions: records the broker acknowledged; with acks=all on a single
 broker, what producers were told) every 20 ms until they reach ROWS. Meanwhile it samples the peak
-resident memory of every PID (VmHWM, the kernel's own high-water mark, and the largest VmRSS seen).
+resident memory of PID, the capturing process (VmHWM, the kernel's own high-water mark), and the CPU
+time (user + system) PID and each LABEL=PID (the broker, the database) spent in the timed interval.
 The same method times Sluice and Debezium.
 
-Prints one line: acked= total_s= rows_per_s= first_s= rows_per_s_from_first= peak_rss_mib=...
-(first_s: when the first record was acknowledged, i.e. startup left out).
+Prints one line: acked= total_s= rows_per_s= first_s= rows_per_s_from_first= peak_rss_mib= cpu_s=
+LABEL_cpu_s=... (first_s: when the first record was acknowledged; cpu_s: CPU seconds of PID).
 """
+
+import os
 
 import sys
 import time
@@ -20,21 +23,35 @@ import time
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 bootstrap, topic, rows, start_file = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-pids = [int(p) for p in sys.argv[5:]]
+subject = int(sys.argv[5])
+others = {label: int(pid) for label, pid in (a.split("=", 1) for a in sys.argv[6:])}
 TIMEOUT_S = 3600
+TICK = os.sysconf("SC_CLK_TCK")
 
-peak = {pid: 0 for pid in pids}
+peak = 0
+cpu = {}  # pid -> CPU seconds at the latest sample
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
 
 
 def sample():
-    for pid in pids:
+    global peak
+    try:
+        with open(f"/proc/{subject}/status") as f:
+            for line in f:
+                if line.startswith(("VmHWM:", "VmRSS:")):
+                    peak = max(peak, int(line.split()[1]))
+    except OSError:
+        pass  # exited: keep the last sample
+    for pid in [subject, *others.values()]:
         try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith(("VmHWM:", "VmRSS:")):
-                        peak[pid] = max(peak[pid], int(line.split()[1]))
+            cpu[pid] = cpu_seconds(pid)
         except OSError:
-            pass  # exited: keep the last sample
+            pass
 
 
 consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "ack-watch", "enable.auto.commit": False})
@@ -66,7 +83,9 @@ while start is None:
         pass
     if time.time() > deadline:
         sys.exit(f"ack_watch: {start_file} never appeared")
-    time.sleep(0.02)
+    if start is None:
+        time.sleep(0.02)
+cpu_at_start = dict(cpu)
 
 first = None
 done = 0
@@ -90,8 +109,10 @@ sample()
 consumer.close()
 total = end - start
 from_first = end - (first or start)
-rss = " ".join(f"peak_rss_mib[{pid}]={kib / 1024:.1f}" for pid, kib in peak.items())
+used = {pid: cpu.get(pid, 0) - cpu_at_start.get(pid, 0) for pid in cpu}
+extra = " ".join(f"{label}_cpu_s={used.get(pid, 0):.2f}" for label, pid in others.items())
 print(
     f"acked={done} total_s={total:.3f} rows_per_s={rows / total:.0f} first_s={(first or start) - start:.3f} "
-    f"rows_per_s_from_first={rows / from_first:.0f} {rss}".strip()
+    f"rows_per_s_from_first={rows / from_first:.0f} peak_rss_mib={peak / 1024:.1f} "
+    f"cpu_s={used.get(subject, 0):.2f} {extra}".strip()
 )

@@ -182,8 +182,9 @@ wait_task_running() {
 }
 
 # --- measurement helpers ----------------------------------------------------------------------------
-watch_acks() { # TOPIC START_FILE PID... : runs bench/ack_watch.py in the background, output in $work/watch.out
-    "$py" bench/ack_watch.py "$bootstrap" "$1" "$ROWS" "$2" "${@:3}" >"$work/watch.out" &
+watch_acks() { # TOPIC START_FILE PID: runs bench/ack_watch.py in the background, output in $work/watch.out
+    "$py" bench/ack_watch.py "$bootstrap" "$1" "$ROWS" "$2" "$3" "kafka=$(cat "$work/kafka/kafka.pid")" \
+        "mariadb=$db_pid" >"$work/watch.out" &
     watch_pid=$!
     pids+=("$watch_pid")
 }
@@ -203,7 +204,6 @@ wait_debezium() { # NAME: waits for the watcher, failing early (with the worker'
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 ratio() { "$py" -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else 'inf')" "$1" "$2"; }
 hwm_mib() { awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-rss_of() { sed -n 's/.*peak_rss_mib\[[0-9]*\]=\([^ ]*\).*/\1/p' <<<"$1"; }
 
 sql -e "CREATE DATABASE bench; CREATE TABLE bench.t (id BIGINT PRIMARY KEY, a INT, b VARCHAR(32), c DOUBLE, d DATETIME(3), e DECIMAL(10,2));"
 write_rows() {
@@ -253,7 +253,7 @@ wait_debezium dbzcu
 debezium_cu=$(cat "$work/watch.out")
 echo "RESULT catchup system=debezium $debezium_cu"
 stop_connect
-echo "RESULT catchup sluice/debezium rows_per_s_ratio=$(ratio "$(field "$sluice_cu" rows_per_s)" "$(field "$debezium_cu" rows_per_s)") rss_ratio=$(ratio "$(rss_of "$sluice_cu")" "$(rss_of "$debezium_cu")") (targets: rows/s >= 10, rss <= 0.10)"
+echo "RESULT catchup sluice/debezium rows_per_s_ratio=$(ratio "$(field "$sluice_cu" rows_per_s)" "$(field "$debezium_cu" rows_per_s)") rss_ratio=$(ratio "$(field "$sluice_cu" peak_rss_mib)" "$(field "$debezium_cu" peak_rss_mib)") (targets: rows/s >= 10, rss <= 0.10)"
 
 # --- 2. snapshot ----------------------------------------------------------------------------------------
 # Debezium's MySQL connector reads DATETIME snapshot values with ResultSet.getBlob, which MariaDB's JDBC
@@ -289,7 +289,7 @@ wait_debezium dbzsn
 debezium_sn=$(cat "$work/watch.out")
 echo "RESULT snapshot system=debezium $debezium_sn"
 stop_connect
-echo "RESULT snapshot sluice/debezium rows_per_s_ratio=$(ratio "$(field "$sluice_sn" rows_per_s)" "$(field "$debezium_sn" rows_per_s)") rss_ratio=$(ratio "$(rss_of "$sluice_sn")" "$(rss_of "$debezium_sn")") (targets: rows/s >= 10, rss <= 0.10)"
+echo "RESULT snapshot sluice/debezium rows_per_s_ratio=$(ratio "$(field "$sluice_sn" rows_per_s)" "$(field "$debezium_sn" rows_per_s)") rss_ratio=$(ratio "$(field "$sluice_sn" peak_rss_mib)" "$(field "$debezium_sn" peak_rss_mib)") (targets: rows/s >= 10, rss <= 0.10)"
 
 # --- 3. peers -------------------------------------------------------------------------------------------
 say "restarting MariaDB on the same data directory without --version, for mariadb-binlog"
