@@ -265,18 +265,22 @@ impl KafkaSink {
 
 impl RecordSink for KafkaSink {
     async fn ensure_topic(&self, topic: &str) -> Result<(), SinkError> {
-        let created = match self.create_topic_patiently(topic, self.replication).await {
-            // Brokers without KIP-464 defaults refuse -1: fall back to one replica.
-            Err(Ok(RDKafkaErrorCode::InvalidReplicationFactor)) if self.replication < 0 => {
-                self.create_topic_patiently(topic, 1).await
-            }
-            other => other,
-        };
+        // Replication -1 asks for the broker's `default.replication.factor` (KIP-464, Kafka 2.4+).
+        // A refusal is not papered over with a single replica: an under-replicated topic would
+        // silently lose what `acks=all` promised.
+        let created = self.create_topic_patiently(topic, self.replication).await;
         created.map_err(|failure| match failure {
             Ok(code) => SinkError::Rejected {
                 seq: 0,
                 topic: topic.to_owned(),
-                reason: format!("cannot create the topic: {code}"),
+                reason: match code {
+                    RDKafkaErrorCode::InvalidReplicationFactor if self.replication < 0 => format!(
+                        "cannot create the topic: {code} (the brokers refused their own \
+                         default.replication.factor: Kafka 2.4 or newer is needed, with at \
+                         least that many brokers registered)"
+                    ),
+                    _ => format!("cannot create the topic: {code}"),
+                },
             },
             Err(unreachable) => unreachable,
         })
