@@ -4,8 +4,9 @@
 use sluice_proto::rest::{
     CompatibilityCheckResponse, RegisterSchemaRequest, SchemaById, SubjectSchema,
 };
-use sluice_proto::{HttpRegistryClient, RegistryClient, RegistryError};
+use sluice_proto::{RegistryClient, RegistryError};
 use sluice_registry::Registry;
+use sluice_registry_client::HttpRegistryClient;
 
 /// Either registry, behind proto's one trait.
 #[derive(Debug, Clone)]

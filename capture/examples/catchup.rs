@@ -29,7 +29,7 @@ use sluice_capture::error::CaptureError;
 use sluice_capture::pipeline::{CaptureRunner, RegistryFactory, SinkFactory};
 use sluice_capture::sink::{DiscardSink, KafkaSettings, KafkaSink, RecordSink};
 use sluice_capture::store::CaptureStore;
-use sluice_proto::HttpRegistryClient;
+use sluice_registry_client::HttpRegistryClient;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -5,11 +5,11 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
-use sluice_capture::avro::encode::write_confluent_header;
 use sluice_capture::avro::*;
 use sluice_capture::config::*;
 use sluice_capture::schema::{Column, DataType, GeometryKind, Table, TableId};
 use sluice_capture::value::ColumnValue as V;
+use sluice_proto::framing::{unframe, write_header};
 
 // ---- a minimal Avro binary reader: bytes → JSON (bytes as arrays of numbers) ----
 
@@ -270,10 +270,12 @@ fn customers_update_matches_the_documented_event() {
         ts_ns: doc["ts_ns"].as_i64().unwrap(),
     };
     let mut out = Vec::new();
-    write_confluent_header(&mut out, 7);
+    write_header(7, &mut out);
     t.encode_envelope(&ev, &mut out).unwrap();
     assert_eq!(&out[..5], [0, 0, 0, 0, 7]);
-    let got = decode(&t.envelope, &out[5..]);
+    let (schema_id, payload) = unframe(&out).unwrap();
+    assert_eq!(schema_id, 7);
+    let got = decode(&t.envelope, payload);
     for k in ["before", "after", "op", "ts_ms", "ts_us", "ts_ns"] {
         assert_eq!(got[k], doc[k], "{k}");
     }

@@ -23,13 +23,24 @@ pub enum RegistryError {
     Unauthorized,
     #[error("User '{0}' is not allowed to perform this operation (read-only access)")]
     Forbidden(String),
-    /// An error answered by a remote registry, kept as it came.
+    /// An error answered by a remote registry, kept as it came: its HTTP status and the
+    /// Confluent `error_code` it sent (the status itself when its body was not Confluent's).
     #[error("{message}")]
     Remote {
         status: u16,
         error_code: u32,
         message: String,
     },
+    /// A remote registry that did not answer: connection refused, TLS failure, timeout, or a
+    /// connection lost while reading the answer. No Confluent `error_code` exists for it; it
+    /// counts as HTTP 503 (Service Unavailable), so callers retry it like a registry's 5xx.
+    #[error("schema registry {url} unreachable: {reason}")]
+    Unreachable { url: String, reason: String },
+    /// A remote registry whose answer is not the Confluent REST API's (a success body that
+    /// does not parse, an unknown compatibility level); `url` names where it was asked. Counts
+    /// as HTTP 502 (Bad Gateway).
+    #[error("unexpected answer from schema registry {url}: {reason}")]
+    InvalidAnswer { url: String, reason: String },
 
     #[error("Subject '{0}' not found.")]
     SubjectNotFound(String),
@@ -123,6 +134,8 @@ impl RegistryError {
             Self::Unauthorized => 401,
             Self::Forbidden(_) => 403,
             Self::Remote { error_code, .. } => *error_code,
+            Self::Unreachable { .. } => 503,
+            Self::InvalidAnswer { .. } => 502,
             Self::SubjectNotFound(_) => 40401,
             Self::VersionNotFound(_) => 40402,
             Self::SchemaNotFound | Self::SchemaIdNotFound(_) => 40403,
@@ -180,6 +193,37 @@ mod tests {
         assert_eq!(RegistryError::Store("x".into()).status(), 500);
         assert_eq!(RegistryError::Unauthorized.status(), 401);
         assert_eq!(RegistryError::InvalidRequestBody("x".into()).status(), 422);
+    }
+
+    #[test]
+    fn remote_answers_keep_the_status_and_code_the_registry_sent() {
+        let e = RegistryError::from_body(
+            409,
+            ErrorBody {
+                error_code: 40901,
+                message: "incompatible".into(),
+            },
+        );
+        assert_eq!((e.status(), e.error_code()), (409, 40901));
+        assert_eq!(e.to_string(), "incompatible");
+    }
+
+    #[test]
+    fn transport_failures_count_as_gateway_statuses() {
+        let unreachable = RegistryError::Unreachable {
+            url: "http://r:8081".into(),
+            reason: "connection refused".into(),
+        };
+        assert_eq!((unreachable.status(), unreachable.error_code()), (503, 503));
+        assert_eq!(
+            unreachable.to_string(),
+            "schema registry http://r:8081 unreachable: connection refused"
+        );
+        let invalid = RegistryError::InvalidAnswer {
+            url: "http://r:8081/config".into(),
+            reason: "not JSON".into(),
+        };
+        assert_eq!((invalid.status(), invalid.error_code()), (502, 502));
     }
 
     #[test]

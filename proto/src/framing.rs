@@ -1,7 +1,9 @@
 //! Confluent wire framing: `[0x00][schema id: u32 big-endian][payload]`.
 //!
 //! Every record a Confluent serializer writes (Avro, JSON Schema) starts with this 5-byte header.
-//! [`frame`] writes it, [`unframe`] checks and splits it.
+//! [`write_header`] appends it to a buffer the caller then encodes the payload into (no copy, no
+//! allocation per record: what capture's encoder uses), [`frame`] and [`frame_into`] wrap a
+//! payload already encoded, [`unframe`] checks and splits a record.
 
 use thiserror::Error;
 
@@ -19,11 +21,17 @@ pub enum FramingError {
     BadMagic(u8),
 }
 
+/// Appends the header for `schema_id` to `out`; the payload is then encoded after it.
+#[inline]
+pub fn write_header(schema_id: u32, out: &mut Vec<u8>) {
+    out.push(MAGIC_BYTE);
+    out.extend_from_slice(&schema_id.to_be_bytes());
+}
+
 /// Writes the header for `schema_id` followed by `payload` into `out`.
 pub fn frame_into(schema_id: u32, payload: &[u8], out: &mut Vec<u8>) {
     out.reserve(HEADER_LEN + payload.len());
-    out.push(MAGIC_BYTE);
-    out.extend_from_slice(&schema_id.to_be_bytes());
+    write_header(schema_id, out);
     out.extend_from_slice(payload);
 }
 
@@ -55,6 +63,15 @@ mod tests {
         let framed = frame(0x0102_0304, b"abc");
         assert_eq!(framed, [0, 1, 2, 3, 4, b'a', b'b', b'c']);
         assert_eq!(unframe(&framed), Ok((0x0102_0304, &b"abc"[..])));
+    }
+
+    #[test]
+    fn header_is_appended_to_what_the_buffer_holds() {
+        let mut out = b"k".to_vec();
+        write_header(7, &mut out);
+        assert_eq!(out, [b'k', 0, 0, 0, 0, 7]);
+        out.extend_from_slice(b"payload");
+        assert_eq!(unframe(&out[1..]), Ok((7, &b"payload"[..])));
     }
 
     #[test]

@@ -13,10 +13,10 @@
 //! - [`export`]: [`export::RegistryExport`], a registry's subjects, versions and levels as one
 //!   JSON file (`sluice registry export`), for offline checks.
 //! - [`client`]: the [`RegistryClient`] trait through which capture and the gate talk to a
-//!   registry, in process or over HTTP.
+//!   registry, in process (`sluice-registry`) or over HTTP (`sluice-registry-client`).
 //!
-//! This crate must not grow behaviour: no storage, no compatibility rules. Its only I/O is the
-//! HTTP registry client ([`client::HttpRegistryClient`]).
+//! This crate must not grow behaviour: no storage, no compatibility rules, no I/O (the HTTP
+//! client lives in `sluice-registry-client`, so the pure crates build no HTTP or TLS stack).
 
 pub mod client;
 pub mod error;
@@ -26,6 +26,6 @@ pub mod rest;
 pub mod schema;
 pub mod subject;
 
-pub use client::{HttpRegistryClient, RegistryClient};
+pub use client::RegistryClient;
 pub use error::{ErrorBody, RegistryError};
 pub use schema::{CompatibilityLevel, Mode, SchemaReference, SchemaType};

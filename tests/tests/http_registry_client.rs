@@ -1,9 +1,10 @@
-//! proto's HTTP registry client against the real server: what capture uses when a connector
-//! names a registry URL.
+//! The shared HTTP registry client (`sluice-registry-client`) against the real server: what
+//! capture uses when a connector names a registry URL.
 
 use sluice_e2e::SluiceServer;
 use sluice_proto::rest::RegisterSchemaRequest;
-use sluice_proto::{HttpRegistryClient, RegistryClient, RegistryError};
+use sluice_proto::{RegistryClient, RegistryError};
+use sluice_registry_client::HttpRegistryClient;
 
 fn schema(fields: &str) -> RegisterSchemaRequest {
     RegisterSchemaRequest {

@@ -12,6 +12,9 @@
 //! - DECIMAL → unscaled big-endian two's complement (`precise`), `double` or plain text;
 //! - BIT(n>1) → little-endian ⌈n/8⌉ bytes; ENUM/SET indexes → member text;
 //! - BINARY(n) padded to n; `binary.handling.mode` base64/base64-url-safe/hex as text.
+//!
+//! The Confluent header before a key or envelope is `sluice_proto::framing::write_header`, the
+//! one framing every producer and consumer in Sluice shares.
 
 use base64::Engine as _;
 
@@ -88,12 +91,6 @@ pub fn write_long(out: &mut Vec<u8>, v: i64) {
 pub fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
     write_long(out, b.len() as i64);
     out.extend_from_slice(b);
-}
-
-/// Appends Confluent's wire header: magic byte 0 and the 4-byte big-endian schema id.
-pub fn write_confluent_header(out: &mut Vec<u8>, schema_id: u32) {
-    out.push(0);
-    out.extend_from_slice(&schema_id.to_be_bytes());
 }
 
 pub(crate) fn opt_long(out: &mut Vec<u8>, v: Option<i64>) {

@@ -10,12 +10,12 @@
 use super::offset::SourceOffset;
 use super::schemas::PreparedTable;
 use super::transaction::{self, OpenTransaction};
-use crate::avro::encode::write_confluent_header;
 use crate::avro::{ChangeEvent, Op, SourceInfo, TransactionInfo};
 use crate::error::CaptureError;
 use crate::sink::{Record, RecordSink};
 use crate::store::CaptureStore;
 use crate::value::ColumnValue;
+use sluice_proto::framing::write_header;
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -245,7 +245,7 @@ impl<S: RecordSink> Emitter<S> {
             ts_ns: now.saturating_mul(1000),
         };
         self.value.clear();
-        write_confluent_header(&mut self.value, table.value_id);
+        write_header(table.value_id, &mut self.value);
         table
             .avro
             .encode_envelope(&event, &mut self.value)
@@ -383,7 +383,7 @@ fn encode_key(
     let Some(id) = table.key_id else {
         return Ok(false);
     };
-    write_confluent_header(out, id);
+    write_header(id, out);
     let written = table
         .avro
         .encode_key(row, out)

@@ -7,10 +7,11 @@
 
 use super::emit::{Emitter, now_micros};
 use super::schemas::SchemaGate;
-use crate::avro::encode::{write_bytes, write_confluent_header, write_long};
+use crate::avro::encode::{write_bytes, write_long};
 use crate::error::CaptureError;
 use crate::sink::RecordSink;
 use sluice_proto::RegistryClient;
+use sluice_proto::framing::write_header;
 use std::time::{Duration, Instant};
 
 const KEY_SCHEMA: &str = r#"{"type":"record","name":"ServerNameKey","namespace":"io.debezium.connector.common","fields":[{"name":"serverName","type":"string"}],"connect.version":1,"connect.name":"io.debezium.connector.common.ServerNameKey"}"#;
@@ -70,10 +71,10 @@ impl Heartbeat {
             }
         };
         let mut key = Vec::with_capacity(16 + self.server_name.len());
-        write_confluent_header(&mut key, key_id);
+        write_header(key_id, &mut key);
         write_bytes(&mut key, self.server_name.as_bytes());
         let mut value = Vec::with_capacity(16);
-        write_confluent_header(&mut value, value_id);
+        write_header(value_id, &mut value);
         write_long(&mut value, now_micros() / 1000);
         emitter.raw(&self.topic, &key, &value).await?;
         self.last = Instant::now();

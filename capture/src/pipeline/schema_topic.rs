@@ -6,12 +6,12 @@
 
 use super::emit::Emitter;
 use super::schemas::SchemaGate;
-use crate::avro::encode::write_confluent_header;
 use crate::avro::{SchemaChangeSchemas, SourceInfo, TableChangeRecord};
 use crate::error::CaptureError;
 use crate::schema::{Catalog, TableChange, TableId};
 use crate::sink::RecordSink;
 use sluice_proto::RegistryClient;
+use sluice_proto::framing::write_header;
 
 /// The schema change topic of one connector, its schemas registered.
 #[derive(Debug)]
@@ -285,10 +285,10 @@ impl SchemaTopic {
         source: &SourceInfo<'_>,
     ) -> Result<(), CaptureError> {
         let mut key = Vec::with_capacity(32);
-        write_confluent_header(&mut key, self.key_id);
+        write_header(self.key_id, &mut key);
         self.schemas.encode_key(database, &mut key);
         let mut value = Vec::with_capacity(1024);
-        write_confluent_header(&mut value, self.value_id);
+        write_header(self.value_id, &mut value);
         self.schemas.encode_value(
             source,
             source.ts_ms,

@@ -8,7 +8,8 @@
 //! events it skips (emitted before the restart) without sending them, so the orders carry on and
 //! BEGIN is not sent twice.
 
-use crate::avro::encode::{write_bytes, write_confluent_header, write_long};
+use crate::avro::encode::{write_bytes, write_long};
+use sluice_proto::framing::write_header;
 use std::collections::BTreeMap;
 
 pub(crate) const KEY_SCHEMA: &str = r#"{"type":"record","name":"TransactionMetadataKey","namespace":"io.debezium.connector.common","fields":[{"name":"id","type":"string"}],"connect.version":1,"connect.name":"io.debezium.connector.common.TransactionMetadataKey"}"#;
@@ -45,7 +46,7 @@ impl OpenTransaction {
 /// The framed key of a transaction record.
 pub(crate) fn key(key_id: u32, id: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(8 + id.len());
-    write_confluent_header(&mut out, key_id);
+    write_header(key_id, &mut out);
     write_bytes(&mut out, id.as_bytes());
     out
 }
@@ -53,7 +54,7 @@ pub(crate) fn key(key_id: u32, id: &str) -> Vec<u8> {
 /// The framed BEGIN value.
 pub(crate) fn begin(value_id: u32, id: &str, ts_ms: i64) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + id.len());
-    write_confluent_header(&mut out, value_id);
+    write_header(value_id, &mut out);
     write_bytes(&mut out, b"BEGIN");
     write_bytes(&mut out, id.as_bytes());
     write_long(&mut out, 0); // event_count: null
@@ -65,7 +66,7 @@ pub(crate) fn begin(value_id: u32, id: &str, ts_ms: i64) -> Vec<u8> {
 /// The framed END value, with the event counts.
 pub(crate) fn end(value_id: u32, tx: &OpenTransaction, ts_ms: i64) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + tx.id.len());
-    write_confluent_header(&mut out, value_id);
+    write_header(value_id, &mut out);
     write_bytes(&mut out, b"END");
     write_bytes(&mut out, tx.id.as_bytes());
     write_long(&mut out, 1);

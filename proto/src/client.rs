@@ -1,8 +1,8 @@
 //! The registry client contract: how capture and the gate talk to a schema registry.
 //!
 //! Two implementations exist: the in-process one in `sluice-registry` (no network hop when the
-//! registry runs in the same binary) and an HTTP one for a remote Confluent-compatible registry.
-//! Callers depend only on this trait.
+//! registry runs in the same binary) and the HTTP one in `sluice-registry-client` for a remote
+//! Confluent-compatible registry. Callers depend only on this trait.
 
 use crate::error::RegistryError;
 use crate::rest::{CompatibilityCheckResponse, RegisterSchemaRequest, SchemaById, SubjectSchema};
@@ -39,7 +39,3 @@ pub trait RegistryClient: Send + Sync {
         schema: &RegisterSchemaRequest,
     ) -> impl Future<Output = Result<CompatibilityCheckResponse, RegistryError>> + Send;
 }
-
-mod http;
-
-pub use http::HttpRegistryClient;
