@@ -1,7 +1,8 @@
 //! Capture's errors, split the way recovery needs them.
 //!
 //! - [`CaptureError::Transient`]: the connection dropped, the server restarted, Kafka is
-//!   briefly away. The task reconnects and resumes from its last committed offset.
+//!   briefly away, the capture store's file is briefly locked. The task reconnects and resumes
+//!   from its last committed offset.
 //! - everything else is definite: retrying the same thing gives the same failure (a schema
 //!   the registry rejects, a binlog purged past the resume point, a server not configured for
 //!   ROW binlog, a DDL that cannot be understood). The task goes FAILED with the error as its
@@ -9,6 +10,7 @@
 
 use crate::position::BinlogPosition;
 use crate::schema::TableId;
+use crate::store::StoreError;
 
 /// A capture failure.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +91,17 @@ impl From<mysql_async::Error> for CaptureError {
                 Self::Transient(format!("MySQL connection: {e}"))
             }
             _ => Self::Definite(format!("MySQL: {e}")),
+        }
+    }
+}
+
+/// A busy store ([`StoreError::is_transient`]) is retried; any other store failure is definite.
+impl From<StoreError> for CaptureError {
+    fn from(e: StoreError) -> Self {
+        if e.is_transient() {
+            Self::Transient(e.to_string())
+        } else {
+            Self::Definite(e.to_string())
         }
     }
 }

@@ -353,10 +353,7 @@ impl<S: RecordSink> Emitter<S> {
         if let Some(offset) = newest
             && self.committed.as_ref() != Some(&offset)
         {
-            self.store
-                .save_offset(&self.connector, &offset)
-                .await
-                .map_err(|e| CaptureError::Definite(e.to_string()))?;
+            self.store.save_offset(&self.connector, &offset).await?;
             metrics::counter!("sluice_capture_offset_commits_total", "connector" => self.connector.clone()).increment(1);
             self.committed = Some(offset);
         }

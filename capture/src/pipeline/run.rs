@@ -142,10 +142,6 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }
 
-fn store_error(e: crate::store::StoreError) -> CaptureError {
-    CaptureError::Definite(e.to_string())
-}
-
 /// Whether history position `text` is at or before `limit`.
 fn at_or_before(limit: &BinlogPosition) -> impl Fn(&str) -> bool + '_ {
     move |text| text.parse::<BinlogPosition>().is_ok_and(|p| p <= *limit)
@@ -184,11 +180,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                 SchemaTopic::register(&self.gate, &self.config.topic_prefix, connector).await?,
             );
         }
-        let mut committed: Option<SourceOffset> = self
-            .store
-            .offset(&self.ctx.name)
-            .await
-            .map_err(store_error)?;
+        let mut committed: Option<SourceOffset> = self.store.offset(&self.ctx.name).await?;
         // How to resume (by GTID or file and offset, see `resume`). A resume point the
         // server no longer has: a clear error naming it, or, with
         // `snapshot.mode=when_needed`, a new snapshot.
@@ -288,10 +280,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
                 self.gate.prepare(&Arc::new(model.clone())).await?;
             }
         }
-        self.store
-            .record_tables(&self.ctx.name, &versions)
-            .await
-            .map_err(store_error)?;
+        self.store.record_tables(&self.ctx.name, &versions).await?;
         // The databases' default charsets, which tables created while streaming take
         // (Debezium restores them from its schema history).
         let databases: Vec<DatabaseVersion> = outcome
@@ -307,8 +296,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             .collect();
         self.store
             .record_databases(&self.ctx.name, &databases)
-            .await
-            .map_err(store_error)?;
+            .await?;
         if let Some(topic) = &self.schema_topic {
             let ts_ms = now_micros() / 1000;
             for statement in &outcome.ddl {
@@ -397,16 +385,14 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
         for v in self
             .store
             .databases_at(&self.ctx.name, at_or_before(&start.position))
-            .await
-            .map_err(store_error)?
+            .await?
         {
             catalog.insert_database(&v.database, v.charset);
         }
         for v in self
             .store
             .tables_at::<Table>(&self.ctx.name, at_or_before(&start.position))
-            .await
-            .map_err(store_error)?
+            .await?
         {
             if let Some(model) = v.model {
                 catalog.insert_table(model);
@@ -676,8 +662,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             };
             self.store
                 .record_databases(&self.ctx.name, &[version])
-                .await
-                .map_err(store_error)?;
+                .await?;
         }
         let mut versions = Vec::new();
         let catalog = reader.catalog();
@@ -721,10 +706,7 @@ impl<'a, R: RegistryClient, S: RecordSink> Task<'a, R, S> {
             }
         }
         if !versions.is_empty() {
-            self.store
-                .record_tables(&self.ctx.name, &versions)
-                .await
-                .map_err(store_error)?;
+            self.store.record_tables(&self.ctx.name, &versions).await?;
         }
         Ok(())
     }

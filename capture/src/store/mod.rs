@@ -9,6 +9,10 @@
 //!
 //! Writes are durable when they return (WAL, `synchronous=FULL`); they are rare (a connector
 //! change, a DDL, an offset commit every few hundred milliseconds).
+//!
+//! A file that stays busy past [`BUSY_TIMEOUT`] (another process or connection holding its write
+//! lock) or a pool with no free connection in time is a passing state, not a broken store:
+//! [`StoreError::is_transient`] says so, and a capture task retries it like a lost connection.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -16,7 +20,16 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How long a write waits for another connection holding the file's write lock before it
+/// fails with `SQLITE_BUSY` (sqlx's default, written down).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// SQLite's primary result codes for a file another connection has locked
+/// (<https://www.sqlite.org/rescode.html>); extended codes keep them in their low byte.
+const SQLITE_BUSY: i32 = 5;
+const SQLITE_LOCKED: i32 = 6;
 
 /// Why the capture store failed.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +41,30 @@ pub enum StoreError {
     },
     #[error("capture store: stored {what} is unreadable: {reason}")]
     Corrupt { what: &'static str, reason: String },
+}
+
+impl StoreError {
+    /// Whether retrying later may succeed: the file was busy or locked by another connection
+    /// (`SQLITE_BUSY`, `SQLITE_LOCKED`, and their extended codes), or no pooled connection came
+    /// free in time. A corrupt file, a full disk, a failed constraint stay definite.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Database { source, .. } => is_busy(source),
+            Self::Corrupt { .. } => false,
+        }
+    }
+}
+
+/// Whether `e` is the file or the pool being briefly busy.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)),
+        _ => false,
+    }
 }
 
 fn db(op: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
@@ -92,11 +129,17 @@ impl CaptureStore {
 
     /// Opens a store at a SQLite URL (`sqlite::memory:` in tests).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_waiting(url, BUSY_TIMEOUT).await
+    }
+
+    /// [`connect`](Self::connect), with writes waiting `busy_timeout` for a locked file.
+    async fn connect_waiting(url: &str, busy_timeout: Duration) -> Result<Self, StoreError> {
         let in_memory = url.contains(":memory:");
         let options = SqliteConnectOptions::from_str(url)
             .map_err(db("parse the store URL"))?
             .create_if_missing(true)
-            .synchronous(SqliteSynchronous::Full);
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(busy_timeout);
         let options = if in_memory {
             options
         } else {
@@ -430,6 +473,69 @@ impl CaptureStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::Connection as _;
+
+    #[tokio::test]
+    async fn a_write_blocked_by_another_connections_write_lock_is_transient() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("capture.db");
+        let url = format!("sqlite://{}", path.display());
+        let s = CaptureStore::connect_waiting(&url, Duration::from_millis(50))
+            .await
+            .unwrap();
+        let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut other)
+            .await
+            .unwrap();
+
+        let err = s.save_offset("c", &1u64).await.unwrap_err();
+        assert!(err.is_transient(), "{err}");
+        assert!(
+            crate::error::CaptureError::from(err).is_transient(),
+            "a busy store is retried"
+        );
+
+        sqlx::raw_sql("ROLLBACK").execute(&mut other).await.unwrap();
+        s.save_offset("c", &1u64).await.unwrap();
+        assert_eq!(s.offset::<u64>("c").await.unwrap(), Some(1));
+    }
+
+    #[test]
+    fn a_pool_with_no_free_connection_in_time_is_transient() {
+        let err = db("commit an offset")(sqlx::Error::PoolTimedOut);
+        assert!(err.is_transient());
+        assert!(crate::error::CaptureError::from(err).is_transient());
+    }
+
+    #[test]
+    fn a_corrupt_store_or_other_database_failure_is_definite() {
+        let corrupt = StoreError::Corrupt {
+            what: "offset",
+            reason: "not JSON".into(),
+        };
+        assert!(!corrupt.is_transient());
+        assert!(!crate::error::CaptureError::from(corrupt).is_transient());
+        let closed = db("read an offset")(sqlx::Error::PoolClosed);
+        assert!(!closed.is_transient());
+        assert!(!crate::error::CaptureError::from(closed).is_transient());
+    }
+
+    #[tokio::test]
+    async fn a_newer_format_version_is_definite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("capture.db").display());
+        let mut conn = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
+            .await
+            .unwrap();
+        sqlx::raw_sql("PRAGMA user_version = 999")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        let err = CaptureStore::connect(&url).await.unwrap_err();
+        assert!(!err.is_transient(), "{err}");
+    }
 
     async fn store() -> CaptureStore {
         CaptureStore::connect("sqlite::memory:")
