@@ -16,10 +16,15 @@
 //!   changes the registry cannot see (DECIMAL scale, ENUM symbols, narrowing, key changes).
 //! - [`report`]: the [`report::Report`] with its exit code, rendered as text, JSON, JUnit XML
 //!   or GitHub workflow annotations.
+//! - [`run()`]: the one entry point `sluice gate` calls with its [`RunOptions`]: reads the
+//!   inputs, fetches what the registry holds for the subjects the migrations touch, builds the
+//!   baseline, judges. It returns the [`Report`](report::Report) or a [`GateError`]; printing
+//!   and exit codes are the binary's.
 //!
 //! The gate decides nothing of its own about compatibility: the rules are `sluice-compat`'s,
 //! the mapping is `sluice-capture`'s, so what the gate passes capture registers. It must never
-//! depend on `sluice-registry`: it reaches a registry through `sluice-proto`.
+//! depend on `sluice-registry`: it reaches a registry over HTTP through
+//! `sluice-registry-client`, with `sluice-proto`'s contracts.
 
 pub mod baseline;
 pub mod error;
@@ -28,10 +33,12 @@ mod hazard;
 pub mod judge;
 pub mod migration;
 pub mod report;
+mod run;
 pub mod subjects;
 
 pub use error::GateError;
 pub use judge::{GateOptions, judge};
+pub use run::{BaselineSource, ConnectorSource, RunOptions, run};
 
 use sluice_capture::config::ConnectorConfig;
 
