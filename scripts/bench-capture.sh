@@ -15,11 +15,12 @@
 #
 # Installs what is missing (scripts/engines/lib.sh: MariaDB, Kafka 4.4.0, Connect + Debezium; a venv
 # with bench/requirements.txt under ~/.cache/sluice/bench-venv), builds the release driver and `sluice`
-# (SLUICE_BIN overrides the latter; SKIP_BUILD=1 uses what is built), and keeps everything else in a temporary directory. ROWS (default
-# 1000000) and BATCH (rows per INSERT transaction, default 10000) are the knobs.
+# (SLUICE_BIN overrides the latter; SKIP_BUILD=1 uses what is built), and keeps everything else in a
+# temporary directory (KEEP_WORK=1 keeps it, logs included). Knobs: ROWS (default 1000000), BATCH (rows
+# per INSERT transaction, default 10000), PERF=1 (perf profile of Sluice's driver, diagnostic only),
+# SLUICE_KAFKA_JVM_OPTS and CONNECT_JVM_OPTS (the broker's and the Connect worker's JVM options).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo=$(pwd)
 ROWS=${ROWS:-1000000}
 BATCH=${BATCH:-10000}
 # shellcheck source=engines/lib.sh
