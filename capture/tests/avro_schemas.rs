@@ -1,5 +1,5 @@
 //! Avro schemas of tables: inventory.customers equals the derived Debezium/AvroConverter
-//! schemas exactly; every type mapping and default is valid Avro and as reference §2 says.
+//! schemas exactly; every type mapping and default is valid Avro and as Debezium's `BinlogValueConverters` builds them.
 
 use serde_json::{Value, json};
 use sluice_capture::avro::{SchemaOptions, TableAvro};
