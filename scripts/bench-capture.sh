@@ -15,11 +15,12 @@
 #
 # Installs what is missing (scripts/engines/lib.sh: MariaDB, Kafka 4.4.0, Connect + Debezium; a venv
 # with bench/requirements.txt under ~/.cache/sluice/bench-venv), builds the release driver and `sluice`
-# (SLUICE_BIN overrides the latter; SKIP_BUILD=1 uses what is built), and keeps everything else in a temporary directory. ROWS (default
-# 1000000) and BATCH (rows per INSERT transaction, default 10000) are the knobs.
+# (SLUICE_BIN overrides the latter; SKIP_BUILD=1 uses what is built), and keeps everything else in a
+# temporary directory (KEEP_WORK=1 keeps it, logs included). Knobs: ROWS (default 1000000), BATCH (rows
+# per INSERT transaction, default 10000), PERF=1 (perf profile of Sluice's driver, diagnostic only),
+# SLUICE_KAFKA_JVM_OPTS and CONNECT_JVM_OPTS (the broker's and the Connect worker's JVM options).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo=$(pwd)
 ROWS=${ROWS:-1000000}
 BATCH=${BATCH:-10000}
 # shellcheck source=engines/lib.sh
@@ -182,6 +183,20 @@ wait_task_running() {
 }
 
 # --- measurement helpers ----------------------------------------------------------------------------
+# PERF=1: also samples Sluice's driver with `perf record -g` during 1a and 2a and prints its hottest
+# symbols (a diagnostic run: perf's sampling costs the driver a little; not for the figures of record).
+profile() { # PID NAME
+    [[ -n ${PERF:-} ]] || return 0
+    perf record -q -F 999 -g -p "$1" -o "$work/perf-$2.data" >/dev/null 2>&1 &
+    pids+=($!)
+}
+profile_report() { # NAME
+    [[ -n ${PERF:-} ]] || return 0
+    sleep 1
+    say "perf: Sluice's hottest symbols in $1 (self time)"
+    perf report -q -i "$work/perf-$1.data" --no-children -g none --percent-limit 0.8 --sort dso,sym \
+        --stdio 2>/dev/null | awk -v n="$1" '/^ +[0-9]/ { print "PERF " n " " $0 }' || true
+}
 watch_acks() { # TOPIC START_FILE PID: runs bench/ack_watch.py in the background, output in $work/watch.out
     "$py" bench/ack_watch.py "$bootstrap" "$1" "$ROWS" "$2" "$3" "kafka=$(cat "$work/kafka/kafka.pid")" \
         "mariadb=$db_pid" >"$work/watch.out" &
@@ -237,12 +252,14 @@ say "1a. Sluice: its connector reaches streaming, pauses, the rows are written, 
 BENCH_PREFIX=slcu BENCH_START_FILE=$work/slcu.start BENCH_WRITE_CMD=write_rows \
     "$driver" run "$bootstrap" "$db_port" "$registry" no_data "$ROWS" "$work/run-cu" >"$work/slcu.self" &
 driver_pid=$!
+profile "$driver_pid" catchup
 watch_acks slcu.bench.t "$work/slcu.start" "$driver_pid"
 wait "$driver_pid"
 wait "$watch_pid"
 sluice_cu=$(cat "$work/watch.out")
 echo "RESULT catchup system=sluice $sluice_cu"
 echo "RESULT catchup system=sluice self-measured $(cat "$work/slcu.self")"
+profile_report catchup
 
 say "load: $(uptime)"
 say "1b. Debezium: resumed (PUT /resume) behind the same $ROWS row events (timed)"
@@ -272,12 +289,14 @@ say "2a. Sluice snapshot (snapshot.mode=initial) of the $ROWS rows (timed from t
 BENCH_PREFIX=slsn BENCH_START_FILE=$work/slsn.start \
     "$driver" run "$bootstrap" "$db_port" "$registry" initial "$ROWS" "$work/run-sn" >"$work/slsn.self" &
 driver_pid=$!
+profile "$driver_pid" snapshot
 watch_acks slsn.bench.t "$work/slsn.start" "$driver_pid"
 wait "$driver_pid"
 wait "$watch_pid"
 sluice_sn=$(cat "$work/watch.out")
 echo "RESULT snapshot system=sluice $sluice_sn"
 echo "RESULT snapshot system=sluice self-measured $(cat "$work/slsn.self")"
+profile_report snapshot
 
 say "load: $(uptime)"
 say "2b. Debezium snapshot (snapshot.mode=initial) on a fresh worker (timed from POST /connectors)"

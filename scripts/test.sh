@@ -88,11 +88,12 @@ cargo build --workspace --quiet
 
 say "running the tests"
 if $use_nextest; then
-    cargo nextest run --workspace "$@"
-    # nextest does not run doctests; they run on a full run (no extra arguments).
+    # nextest does not run doctests; they run on a full run (no extra arguments), first, so that
+    # nextest's summary ("N tests run: N passed …") is the run's closing line.
     if [[ $# -eq 0 ]]; then
         cargo test --workspace --doc --quiet
     fi
+    cargo nextest run --workspace "$@"
 else
     cargo test --workspace "$@"
 fi

@@ -2,7 +2,7 @@
 //!
 //! The type is deliberately close to MySQL's storage rather than to Avro: the Avro encoder
 //! ([`crate::avro::encode`]) knows the column's [`DataType`](crate::schema::DataType) and the
-//! connector's handling modes, and converts (reference §2). Both producers fit:
+//! connector's handling modes, and converts (Debezium's `BinlogValueConverters` / `JdbcValueConverters`). Both producers fit:
 //!
 //! - binlog rows carry integers as signed raw values of the column width (UNSIGNED is known
 //!   only from DDL): pass [`ColumnValue::Int`] and the encoder reinterprets it by width for

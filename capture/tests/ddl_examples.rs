@@ -11,14 +11,6 @@ use sluice_capture::ddl::{self, DdlStatement};
 use sluice_capture::schema::{Catalog, SchemaError};
 use std::path::{Path, PathBuf};
 
-fn conformance_dir() -> Option<PathBuf> {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/conformance/mysql"
-    ));
-    dir.is_dir().then(|| dir.to_path_buf())
-}
-
 /// Split a file into statements, honouring `DELIMITER` lines (client syntax).
 fn file_statements(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -131,14 +123,10 @@ fn run_dir(dir: &Path) -> (usize, Vec<String>) {
 
 #[test]
 fn every_example_statement_is_modelled_or_recognised() {
-    let Some(dir) = conformance_dir() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/conformance/mysql is missing, and CI must replay it"
-        );
-        println!(
-            "SKIPPED: ../shared/conformance/mysql is absent, so the DDL example files cannot be read"
-        );
+    let Some(dir) = sluice_test_data::shared(
+        "conformance/mysql",
+        "the DDL example files through the parser and the catalog",
+    ) else {
         return;
     };
     let mut failures = Vec::new();

@@ -434,18 +434,12 @@ fn is_java_argument(line: &str) -> bool {
 
 #[test]
 fn debezium_parser_test_assertions_hold_on_the_model() {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/conformance/mysql/ddl-parser-cases"
-    ));
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared/conformance/mysql/ddl-parser-cases is missing, and CI must replay it"
-        );
-        println!("SKIPPED: ../shared is absent, so the parser cases cannot be read");
+    let Some(dir) = sluice_test_data::shared(
+        "conformance/mysql/ddl-parser-cases",
+        "Debezium's DDL parser test assertions",
+    ) else {
         return;
-    }
+    };
     let mut tally = Tally::default();
     for f in [
         "MySqlAntlrDdlParserTest.cases.sql",

@@ -17,36 +17,23 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-const INVENTORY: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/conformance/mysql/inventory/"
-);
-
 /// `../shared/conformance/mysql/inventory/<name>`, or `None` (and a note) when absent.
 fn inventory_file(name: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(INVENTORY).join(name);
-    if p.exists() {
-        Some(p)
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{} is missing, and CI must replay it",
-            p.display()
-        );
-        eprintln!(
-            "test skipped: ../shared is absent ({} not found)",
-            p.display()
-        );
-        None
-    }
+    sluice_test_data::shared(
+        &format!("conformance/mysql/inventory/{name}"),
+        "the snapshot of Debezium's tutorial inventory database",
+    )
 }
 
 /// The seed registration's config, pointed at the private server as `user`.
 fn config(db: &MariaDb, user: &str, password: &str, extra: &[(&str, &str)]) -> ConnectorConfig {
-    let path = PathBuf::from(INVENTORY).join("register-mysql-avro.json");
-    let seed: serde_json::Value = match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).expect("registration JSON"),
-        Err(_) => serde_json::json!({"config": {
+    // Without ../shared (outside CI), the seed's essentials stand in for it.
+    let seed_file = sluice_test_data::shared_dir()
+        .map(|dir| dir.join("conformance/mysql/inventory/register-mysql-avro.json"));
+    let seed: serde_json::Value = match seed_file.map(std::fs::read_to_string) {
+        Some(Ok(text)) => serde_json::from_str(&text).expect("registration JSON"),
+        Some(Err(e)) => panic!("reading the seed registration: {e}"),
+        None => serde_json::json!({"config": {
             "connector.class": "io.debezium.connector.mysql.MySqlConnector",
             "topic.prefix": "dbserver1",
             "database.server.id": "184054"

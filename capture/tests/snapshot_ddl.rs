@@ -1,5 +1,5 @@
 //! The schema statements the snapshot records, against a private MariaDB: Debezium's sequence
-//! (reference §3.3) with the server's own `SHOW CREATE TABLE` text for each captured table.
+//! (`BinlogSnapshotChangeEventSource`) with the server's own `SHOW CREATE TABLE` text for each captured table.
 
 use mysql_async::prelude::Queryable;
 use sluice_capture::config::ConnectorConfig;

@@ -17,23 +17,14 @@
 use serde_json::Value;
 use sluice_compat::{IncompatibilityKind, ParseMode, ParsedSchema, avro, check};
 use sluice_proto::{CompatibilityLevel, SchemaType};
-use std::path::PathBuf;
 use std::str::FromStr;
 
-fn data_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/conformance/registry"
-    ));
-    dir.is_dir().then_some(dir)
-}
-
 fn load(name: &str) -> Option<Vec<Value>> {
-    let Some(dir) = data_dir() else {
-        eprintln!("conformance tests skipped: ../shared is absent (no {name})");
-        return None;
-    };
-    let text = std::fs::read_to_string(dir.join(name)).expect("conformance file is readable");
+    let path = sluice_test_data::shared(
+        &format!("conformance/registry/{name}"),
+        "the Avro compatibility conformance replay",
+    )?;
+    let text = std::fs::read_to_string(path).expect("conformance file is readable");
     Some(serde_json::from_str(&text).expect("conformance file is JSON"))
 }
 

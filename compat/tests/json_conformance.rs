@@ -14,11 +14,6 @@ use sluice_compat::json::diff::{self, CompatibilityPolicy};
 use sluice_compat::{ParsedSchema, check_with};
 use sluice_proto::CompatibilityLevel;
 
-const CASES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/conformance/registry/confluent_jsonschema_diff.json"
-);
-
 /// Case names where Sluice deliberately answers differently, and why.
 const DELIBERATE: &[(&str, &str)] = &[];
 
@@ -40,10 +35,13 @@ fn sorted(mut items: Vec<String>) -> Vec<String> {
 
 #[test]
 fn confluent_jsonschema_diff_examples() {
-    let Ok(text) = std::fs::read_to_string(CASES) else {
-        eprintln!("skipped: {CASES} is absent (../shared is not checked out next to the repo)");
+    let Some(path) = sluice_test_data::shared(
+        "conformance/registry/confluent_jsonschema_diff.json",
+        "Confluent's JSON Schema diff examples",
+    ) else {
         return;
     };
+    let text = std::fs::read_to_string(path).expect("the cases file is readable");
     let cases: Vec<Value> = serde_json::from_str(&text).expect("cases are JSON");
     let mut failures = Vec::new();
     let (mut changes_ok, mut strict_ok, mut lenient_ok, mut deliberate) = (0, 0, 0, 0);

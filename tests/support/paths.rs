@@ -43,29 +43,9 @@ fn binary_beside_current_exe() -> PathBuf {
     dir.join(format!("sluice{}", std::env::consts::EXE_SUFFIX))
 }
 
-/// The project's shared test data (`../shared` beside the workspace root), if it is there.
-///
-/// `SLUICE_SHARED_DIR` overrides the location. Tests that replay shared data skip, saying so, when this is
-/// `None` — which it never is under CI.
-///
-/// # Panics
-/// Under CI (`CI` set) when the directory is missing: CI always has `../shared`, so its absence is a
-/// broken checkout, not a reason to skip.
-pub fn shared_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("SLUICE_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => workspace_root().join("..").join("shared"),
-    };
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{} is missing, and CI must replay the shared conformance data",
-            dir.display()
-        );
-        return None;
-    }
-    Some(dir.canonicalize().unwrap_or(dir))
-}
+/// The project's shared test data (`../shared`): [`sluice_test_data::shared_dir`], the one rule for every
+/// test (present: found; absent under CI: a failure; absent elsewhere: skipped, saying so).
+pub use sluice_test_data::{shared, shared_dir};
 
 /// The Python interpreter for the interop tests: `SLUICE_PYTHON`, else `.venv/bin/python` in the workspace
 /// root (which `scripts/test.sh` creates), else `None`.

@@ -1,6 +1,6 @@
 //! A Kafka Connect schema and its translation to Avro JSON exactly as Confluent's
 //! `AvroData.fromConnectSchema` (connect.meta.data=true, enhanced.avro.schema.support=false)
-//! builds it and Avro Java's `Schema.toString()` prints it (reference §1.9):
+//! builds it and Avro Java's `Schema.toString()` prints it (Confluent's `io.confluent.connect.avro.AvroData`):
 //!
 //! - INT8/INT16 → `int` + `connect.type`; a named struct `a.b.C` → record `C` in namespace
 //!   `a.b`; a record already printed is referenced by name (short when in the enclosing

@@ -1,5 +1,5 @@
-//! Column defaults → Connect default values in Avro JSON form (reference §2, "Nullability/
-//! defaults"), as `BinlogDefaultValueConverter` then the column's value converter produce them
+//! Column defaults → Connect default values in Avro JSON form, as Debezium's `TableSchemaBuilder`
+//! asks `BinlogDefaultValueConverter` then the column's value converter to produce them
 //! and `AvroData.defaultValueFromConnect` prints them:
 //!
 //! - `DEFAULT NULL`, expressions and unparseable literals → no default;

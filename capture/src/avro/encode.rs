@@ -1,4 +1,4 @@
-//! Avro binary encoding of keys and change-event envelopes (reference §1.3, §1.4, §2).
+//! Avro binary encoding of keys and change-event envelopes (the values of Debezium's `Envelope`, `MySqlSourceInfoStructMaker` and `BinlogValueConverters`, written as Avro's binary encoding specifies).
 //!
 //! Writes into a caller-owned `Vec<u8>` (appending; on error the buffer is restored to its
 //! length before the call) with no allocation per field: zig-zag varints, length-prefixed

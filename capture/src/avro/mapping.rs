@@ -1,4 +1,4 @@
-//! MySQL column → Connect schema → encoding plan (reference §2).
+//! MySQL column → Connect schema → encoding plan (Debezium's `BinlogValueConverters.schemaBuilder`).
 //!
 //! Each column becomes a [`ConnectSchema`] (what Debezium's `BinlogValueConverters` builds,
 //! with the column's DDL default converted as `BinlogDefaultValueConverter` does) and a

@@ -1,19 +1,19 @@
 //! MySQL tables as the Avro schemas and records Debezium (≥ 3.1 shape) with Confluent's
-//! AvroConverter produces (reference §1, §2).
+//! AvroConverter produces (Debezium's `TableSchemaBuilder`, `Envelope` and `BinlogValueConverters`; Confluent's `AvroData`).
 //!
 //! - [`TableAvro`]: from a [`Table`](crate::schema::Table) and [`SchemaOptions`] (or a
 //!   [`ConnectorConfig`](crate::config::ConnectorConfig)), the key schema
 //!   `<prefix>.<db>.<table>.Key` (primary key columns in key order; none without a key), the
 //!   row record `…Value` and the envelope `…Envelope` (`before`, `after`, `source`,
-//!   `transaction`, `op`, `ts_ms`, `ts_us`, `ts_ns`; §1.3), each as JSON and canonical text.
+//!   `transaction`, `op`, `ts_ms`, `ts_us`, `ts_ns`), each as JSON and canonical text.
 //!   The mapping of column types, handling modes and defaults is in `mapping` and `defaults`
-//!   (§2); the Connect → Avro translation (properties, unions, named references) in `connect`
-//!   (§1.9), also applied to Kafka Connect schemas as `JsonConverter` prints them by
+//!   (`BinlogValueConverters`); the Connect → Avro translation (properties, unions, named references) in `connect`
+//!   (Confluent's `AvroData`), also applied to Kafka Connect schemas as `JsonConverter` prints them by
 //!   [`avro_from_connect_json`] (to compare with what Debezium's converters see); topic and name
-//!   adjustment in [`names`] (§1.1).
+//!   adjustment in [`names`] (`SchemaNameAdjuster`).
 //! - [`encode`]: the binary encoder of keys and envelopes from
 //!   [`ColumnValue`](crate::value::ColumnValue) rows, and [`SourceInfo`] for the source block
-//!   (§1.4).
+//!   (`MySqlSourceInfoStructMaker`).
 //!
 //! Version shape: Source record `connect.version` 1 (3.1+), Envelope `connect.version` 2,
 //! `ts_us`/`ts_ns` optional (2.7+), `transaction` (`event.block`) before `op` (2.7+), snapshot

@@ -1,4 +1,4 @@
-//! Topic names and schema/field name adjustment (reference §1.1).
+//! Topic names and schema/field name adjustment (Debezium's `DefaultTopicNamingStrategy` and `SchemaNameAdjuster`).
 //!
 //! Topics: characters outside `[A-Za-z0-9._-]` become `_` (Debezium's
 //! `AbstractTopicNamingStrategy.sanitizedTopicName`); the record schema prefix is that topic

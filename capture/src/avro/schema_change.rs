@@ -1,4 +1,4 @@
-//! The schema change topic (`include.schema.changes`, reference §1.7): one record per DDL on
+//! The schema change topic (`include.schema.changes`, Debezium's `BinlogDatabaseSchema` and `ConnectTableChangeSerializer`): one record per DDL on
 //! topic `<prefix>`, key `SchemaChangeKey{databaseName}`, value `SchemaChangeValue{source, ts_ms,
 //! databaseName, schemaName, ddl, tableChanges[Change{type, id, table}]}` with Debezium's
 //! `io.debezium.connector.schema.{Change, Table, Column}` structs.

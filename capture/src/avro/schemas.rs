@@ -1,4 +1,4 @@
-//! A table's three schemas (Key, Value, Envelope; reference §1.2, §1.3) and write plans.
+//! A table's three schemas (Key, Value, Envelope; Debezium's `TableSchemaBuilder` and `io.debezium.data.Envelope`) and write plans.
 
 use serde_json::Value;
 use sluice_compat::{ParseMode, ParsedSchema};

@@ -1,5 +1,5 @@
-//! The `source` block (`io.debezium.connector.mysql.Source`, reference §1.4) and the
-//! `transaction` block (`event.block`, §1.6), their schemas and values.
+//! The `source` block (`io.debezium.connector.mysql.Source`, built by `MySqlSourceInfoStructMaker`) and the
+//! `transaction` block (`event.block`, Debezium's `TransactionStructMaker`), their schemas and values.
 
 use super::connect::{ConnectSchema, ConnectType};
 

@@ -1,4 +1,4 @@
-//! Temporal conversions (reference §2): literals as MySQL prints them, epoch arithmetic, and the
+//! Temporal conversions (Debezium's `io.debezium.time` types and `BinlogValueConverters`): literals as MySQL prints them, epoch arithmetic, and the
 //! `io.debezium.time.ZonedTimestamp` text (`yyyy-MM-ddTHH:mm:ss[.f{fsp}]Z`).
 
 use crate::value::{civil_from_days, days_from_civil};

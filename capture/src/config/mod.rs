@@ -4,7 +4,7 @@
 //! `POST /connectors` body via [`ConnectorConfig::from_json`]) is validated into a
 //! [`ConnectorConfig`] by [`ConnectorConfig::parse`]. Every invalid value is reported (not only
 //! the first) as a [`ConfigError`]; unknown keys are [`ConfigWarning`]s, never errors, so a
-//! registration written for Debezium is accepted as is (reference §1, §4, §5 for the keys).
+//! registration written for Debezium is accepted as is (the keys of Debezium's `MySqlConnectorConfig`, `BinlogConnectorConfig` and `CommonConnectorConfig`).
 //!
 //! Differences from Debezium, on purpose:
 //! - `key.converter`/`value.converter` absent means Avro through Sluice's built-in registry

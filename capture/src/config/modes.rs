@@ -57,7 +57,7 @@ setting_enum!(
 );
 
 setting_enum!(
-    /// `snapshot.mode` (reference §4.1). `schema_only` is the deprecated alias of `no_data`.
+    /// `snapshot.mode` (`BinlogConnectorConfig.SnapshotMode`). `schema_only` is the deprecated alias of `no_data`.
     SnapshotMode, "snapshot.mode", default Initial, {
         /// Snapshot schema and data when no offsets exist, then stream.
         Initial => ["initial"],
@@ -86,7 +86,7 @@ impl SnapshotMode {
 }
 
 setting_enum!(
-    /// `snapshot.locking.mode` (reference §4.2).
+    /// `snapshot.locking.mode` (`MySqlConnectorConfig.SnapshotLockingMode`).
     SnapshotLockingMode, "snapshot.locking.mode", default Minimal, {
         Minimal => ["minimal"],
         None => ["none"],
@@ -94,7 +94,7 @@ setting_enum!(
 );
 
 setting_enum!(
-    /// `decimal.handling.mode` (reference §2).
+    /// `decimal.handling.mode` (`RelationalDatabaseConnectorConfig.DecimalHandlingMode`).
     DecimalHandlingMode, "decimal.handling.mode", default Precise, {
         Precise => ["precise"],
         Double => ["double"],
@@ -103,7 +103,7 @@ setting_enum!(
 );
 
 setting_enum!(
-    /// `time.precision.mode` (reference §2). `adaptive` (deprecated) is not accepted.
+    /// `time.precision.mode` (`io.debezium.jdbc.TemporalPrecisionMode`). `adaptive` (deprecated) is not accepted.
     TimePrecisionMode, "time.precision.mode", default AdaptiveTimeMicroseconds, {
         AdaptiveTimeMicroseconds => ["adaptive_time_microseconds"],
         Connect => ["connect"],
@@ -111,7 +111,7 @@ setting_enum!(
 );
 
 setting_enum!(
-    /// `bigint.unsigned.handling.mode` (reference §2).
+    /// `bigint.unsigned.handling.mode` (`BinlogConnectorConfig.BigIntUnsignedHandlingMode`).
     BigIntUnsignedHandlingMode, "bigint.unsigned.handling.mode", default Long, {
         Long => ["long"],
         Precise => ["precise"],
@@ -119,7 +119,7 @@ setting_enum!(
 );
 
 setting_enum!(
-    /// `binary.handling.mode` (reference §2).
+    /// `binary.handling.mode` (`CommonConnectorConfig.BinaryHandlingMode`).
     BinaryHandlingMode, "binary.handling.mode", default Bytes, {
         Bytes => ["bytes"],
         Base64 => ["base64"],
@@ -129,7 +129,7 @@ setting_enum!(
 );
 
 setting_enum!(
-    /// `schema.name.adjustment.mode` / `field.name.adjustment.mode` (reference §1.1).
+    /// `schema.name.adjustment.mode` / `field.name.adjustment.mode` (`CommonConnectorConfig.SchemaNameAdjustmentMode` / `FieldNameAdjustmentMode`).
     NameAdjustmentMode, "schema.name.adjustment.mode", default None, {
         /// No adjustment (Debezium's default since 2.0).
         None => ["none"],

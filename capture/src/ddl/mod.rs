@@ -3,7 +3,7 @@
 //! [`parse`] turns the SQL text of a binlog QUERY event (or a schema dump, or `SHOW CREATE
 //! TABLE` output) into [`DdlStatement`]s. It is an own tokenizer ([`lexer`](self)) and
 //! recursive-descent parser, because general SQL parsers fail on a large share of real MySQL
-//! DDL (see `shared/docs/schema-tracking-notes.md`).
+//! DDL (as Debezium's `MySqlAntlrDdlParser` does).
 //!
 //! The algorithm:
 //! 1. tokenize the whole text (executable comments `/*!…*/` are read as SQL; strings, comments

@@ -1,6 +1,6 @@
 //! Heartbeats (`heartbeat.interval.ms`): a record on `__debezium-heartbeat.<prefix>` when no
 //! change was emitted for the interval, so consumers see the connector alive and its offset
-//! advances on idle or filtered traffic (reference §1.8).
+//! advances on idle or filtered traffic (Debezium's `io.debezium.heartbeat.HeartbeatImpl`).
 //!
 //! Key `io.debezium.connector.common.ServerNameKey{serverName}`, value
 //! `io.debezium.connector.common.Heartbeat{ts_ms}`, both registered like every other schema.

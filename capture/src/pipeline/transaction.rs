@@ -1,4 +1,4 @@
-//! Transaction metadata (`provide.transaction.metadata`, reference §1.6): BEGIN and END records
+//! Transaction metadata (`provide.transaction.metadata`, Debezium's `TransactionMonitor` and `TransactionStructMaker`): BEGIN and END records
 //! on `<prefix>.transaction`, and the `transaction` block of every data event
 //! (`{id, total_order, data_collection_order}`, both orders 1-based).
 //!

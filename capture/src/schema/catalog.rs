@@ -19,7 +19,7 @@
 //!   its explicit columns and reports [`TableChange::Reload`]: the rest is only known to the
 //!   server;
 //! - DDL on a table the catalog does not know is [`SchemaError::UnknownTable`] (the caller
-//!   re-reads it from the server, see `shared/docs/schema-tracking-notes.md`), except `DROP
+//!   re-reads it from the server, as Debezium's `MySqlAntlrDdlParser` and schema history do), except `DROP
 //!   TABLE`, which drops what it knows. A statement that contradicts the model (a column that is
 //!   not there) is [`SchemaError::Inconsistent`]. A failing statement changes nothing.
 //! - temporary tables are not modelled (their rows are never in a row-based binlog).

@@ -75,7 +75,7 @@ pub struct SnapshotRow {
     pub position: Arc<BinlogPosition>,
 }
 
-/// A statement the snapshot records for the schema (Debezium's snapshot DDL, reference §3.3),
+/// A statement the snapshot records for the schema (the DDL Debezium's `BinlogSnapshotChangeEventSource` records),
 /// written to the schema change topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotDdl {

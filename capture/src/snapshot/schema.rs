@@ -60,7 +60,7 @@ pub(super) async fn list(
 
 /// The catalog at this point: the server charset, each captured database
 /// (`SHOW CREATE DATABASE`) and each captured table (`SHOW CREATE TABLE`); and the statements
-/// Debezium's snapshot records (reference §3.3), in its order: the server charset `SET`,
+/// Debezium's snapshot records (`BinlogSnapshotChangeEventSource`), in its order: the server charset `SET`,
 /// `DROP TABLE IF EXISTS` per captured table, then per database `DROP DATABASE IF EXISTS`,
 /// `CREATE DATABASE … CHARSET … COLLATE …`, `USE` and the `SHOW CREATE TABLE` text of each of
 /// its captured tables.
