@@ -23,8 +23,8 @@
 //! decoded row — [`ColumnValue`]s that borrow from the binlog event or the snapshot's row buffer —
 //! doing Debezium's value conversions (dates to days, DECIMAL to unscaled bytes, base64, …) on the
 //! way, into the caller's reused buffer. On the CDC row shape (`capture/benches/encode.rs`, the key
-//! and envelope of a 10-column update event) that is 25–30× the events/s of apache-avro 0.22, and
-//! still about 17× when apache-avro's `Value`s are already built (BENCHMARKS.md, "Avro encoder").
+//! and envelope of a 10-column update event) that is 25–35× the events/s of apache-avro 0.22, and
+//! still 17–20× when apache-avro's `Value`s are already built (BENCHMARKS.md, "Avro encoder").
 //!
 //! The price of writing bytes by hand is checked, not trusted: `capture/tests/avro_oracle.rs`
 //! decodes what this encoder writes, for random tables of every column type under every handling
