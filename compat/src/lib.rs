@@ -12,7 +12,9 @@
 //!   [`Verdict`].
 //! - [`Incompatibility`]: one structured reason, as Confluent's `Difference` prints it.
 //! - [`avro`]: Avro schema model, strict and lenient parsing, canonical and normalized forms,
-//!   Apache Avro Java's reader/writer compatibility rules ([`avro::reader_writer`]).
+//!   Apache Avro Java's reader/writer compatibility rules ([`avro::reader_writer`]). Sluice's own
+//!   rather than the `apache-avro` crate's, because the registry must give Avro Java's and
+//!   Confluent's exact text, messages and verdicts; the module doc lists what differs.
 //! - [`json`]: JSON Schema validation (remote `$ref` fetching off) and Confluent's diff-based
 //!   compatibility rules ([`json::diff`]), under a [`CompatibilityPolicy`] (STRICT or LENIENT;
 //!   [`check_with`]).

@@ -15,6 +15,25 @@
 //!
 //! The Confluent header before a key or envelope is `sluice_proto::framing::write_header`, the
 //! one framing every producer and consumer in Sluice shares.
+//!
+//! # Why Sluice's own encoder, and not the `apache-avro` crate's
+//!
+//! Speed, by not building anything in between. A user of apache-avro turns each row into its
+//! `Value` tree (a `Record` of named fields, a `Union` box per optional field, owned strings and
+//! byte vectors) and then `to_avro_datum` / `GenericDatumWriter` walks schema and tree together,
+//! validating the tree first. This encoder has no tree: [`TableAvro`] holds a write plan per table
+//! (made once, when the schema is made), and each field is written in one pass straight from the
+//! decoded row — [`ColumnValue`]s that borrow from the binlog event or the snapshot's row buffer —
+//! doing Debezium's value conversions (dates to days, DECIMAL to unscaled bytes, base64, …) on the
+//! way, into the caller's reused buffer. On the CDC row shape (`capture/benches/encode.rs`, the key
+//! and envelope of a 10-column update event) that is 25–35× the events/s of apache-avro 0.22, and
+//! still 17–20× when apache-avro's `Value`s are already built (BENCHMARKS.md, "Avro encoder").
+//!
+//! The price of writing bytes by hand is checked, not trusted: `capture/tests/avro_oracle.rs`
+//! decodes what this encoder writes, for random tables of every column type under every handling
+//! mode, with apache-avro against the generated schema, and compares with Debezium's values.
+//! Decoding records with schema resolution (writer → reader), which the query tasks need, is to
+//! come from apache-avro, not from here.
 
 use base64::Engine as _;
 

@@ -128,27 +128,40 @@ fn text(v: &ColumnValue<'_>) -> String {
 
 /// Microseconds since the epoch of a DATE, DATETIME or TIMESTAMP value, as UTC.
 fn epoch_micros(v: &ColumnValue<'_>) -> i64 {
-    match *v {
-        ColumnValue::Date { year, month, day } => {
-            days_from_date(i64::from(year), u32::from(month), u32::from(day)) * 86_400_000_000
+    let (year, month, day) = match *v {
+        ColumnValue::Date { year, month, day }
+        | ColumnValue::DateTime {
+            year, month, day, ..
+        } => (year, month, day),
+        ColumnValue::Timestamp { unix_secs, micros } => {
+            return unix_secs * 1_000_000 + i64::from(micros);
         }
+        ref other => panic!("not a point in time: {other:?}"),
+    };
+    let clock = match *v {
         ColumnValue::DateTime {
-            year,
-            month,
-            day,
             hour,
             minute,
             second,
             micros,
-        } => {
-            let days = days_from_date(i64::from(year), u32::from(month), u32::from(day));
-            let secs =
-                days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second);
-            secs * 1_000_000 + i64::from(micros)
-        }
-        ColumnValue::Timestamp { unix_secs, micros } => unix_secs * 1_000_000 + i64::from(micros),
-        ref other => panic!("not a point in time: {other:?}"),
-    }
+            ..
+        } => (
+            u32::from(hour),
+            u32::from(minute),
+            u32::from(second),
+            micros,
+        ),
+        _ => (0, 0, 0, 0),
+    };
+    let days = days_from_date(i64::from(year), u32::from(month), u32::from(day));
+    days * 86_400_000_000 + micros_of_clock(false, clock)
+}
+
+/// Signed microseconds of a duration of hours, minutes, seconds and microseconds.
+fn micros_of_clock(negative: bool, (h, m, s, us): (u32, u32, u32, u32)) -> i64 {
+    let total =
+        ((i64::from(h) * 60 + i64::from(m)) * 60 + i64::from(s)) * 1_000_000 + i64::from(us);
+    if negative { -total } else { total }
 }
 
 /// `io.debezium.time.ZonedTimestamp` of a TIMESTAMP(fsp): `yyyy-MM-ddTHH:mm:ss[.f{fsp}]Z`.
@@ -315,20 +328,19 @@ fn present(t: &DataType, o: &MappingOptions, v: &ColumnValue<'_>) -> Value {
             }
         }
         D::Time(_) => {
-            let ColumnValue::Time {
-                negative,
-                hours,
-                minutes,
-                seconds,
-                micros,
-            } = *v
-            else {
-                panic!("not a TIME: {v:?}")
+            let us = match *v {
+                ColumnValue::Time {
+                    negative,
+                    hours,
+                    minutes,
+                    seconds,
+                    micros,
+                } => micros_of_clock(
+                    negative,
+                    (hours.into(), minutes.into(), seconds.into(), micros),
+                ),
+                ref other => panic!("not a TIME: {other:?}"),
             };
-            let us = ((i64::from(hours) * 60 + i64::from(minutes)) * 60 + i64::from(seconds))
-                * 1_000_000
-                + i64::from(micros);
-            let us = if negative { -us } else { us };
             match o.time_precision {
                 TimePrecisionMode::Connect => Value::TimeMillis((us / 1000) as i32),
                 TimePrecisionMode::AdaptiveTimeMicroseconds => Value::Long(us),

@@ -1,6 +1,55 @@
 //! Avro: the schema model, strict and lenient parsing (as Avro Java's `Schema.Parser`), the
 //! canonical form Confluent stores, Confluent's normalized form, and Apache Avro Java's
 //! reader/writer compatibility rules.
+//!
+//! # Why Sluice has its own, and not the `apache-avro` crate
+//!
+//! A Confluent-compatible registry answers with Avro Java's text and verdicts: the schema string it
+//! stores and returns is Confluent's `AvroSchema.canonicalString()`, which is Avro Java's
+//! `Schema.toString()`; its errors are the messages of Avro Java's `Schema.Parser`; its verdicts
+//! and their messages come from `org.apache.avro.SchemaCompatibility` as Confluent's
+//! `AvroCompatibilityChecker` runs it. Clients compare those strings, ids follow from them, and
+//! tools (and people) read those messages. The `apache-avro` crate is a faithful Avro
+//! implementation, but not of that Java behaviour. Checked with apache-avro 0.22.0 on the inputs
+//! this module's tests pin (`tests.rs`):
+//!
+//! - **The stored text.** Java prints keys in its own order (`type`, `name`, `namespace`, `doc`,
+//!   `fields`; a field's `name`, `type`, `doc`, `default`, `order`, `aliases`, then custom
+//!   properties) and names relative to the enclosing namespace (`"Inner"`). apache-avro's
+//!   serialization puts `aliases` before `fields`, a field's `default` before its `doc`, writes
+//!   references as full names (`"a.b.Inner"`), repeats the namespace on nested records, and drops the
+//!   custom properties of a decimal (`connect.name`, `connect.parameters`, `connect.version`: every
+//!   Debezium DECIMAL column). Its `Schema::canonical_form()` is the Parsing Canonical Form
+//!   (Java's `SchemaNormalization.toParsingForm`: no docs, defaults or properties), which is a
+//!   fingerprint input, not what the registry stores. Confluent's `normalize=true` form
+//!   (`AvroSchemaUtils.toNormalizedString`) has no counterpart there at all.
+//! - **What parses.** Java rejects and apache-avro accepts: redefining a name (`Can't redefine:
+//!   r`), a record named after a primitive (`Schemas may not be named after primitives: int`), a
+//!   union default that is not of the first branch. Java accepts and apache-avro rejects: a
+//!   textual number as a `double` default (`"1.5"`, which `Schema.toString()` prints as `1.5`).
+//!   An invalid decimal (scale above precision) stays in Java's text as written, its logical type
+//!   ignored; apache-avro turns it into plain `"bytes"`. Confluent parses stored schemas without
+//!   validating defaults ([`ParseMode::Stored`]); apache-avro always validates them.
+//! - **The messages.** Java: `Invalid default for field f: null not a "string"`, `Undefined name:
+//!   "Missing"`, `Duplicate in union:int`, `The Enum Default: B is not in the enum symbol set: [A]`,
+//!   `No type`. apache-avro: `` `default`'s value type of field `f` in `r` must be a `"string"`.
+//!   Got: Null``, `Unknown primitive type: Missing`, `Unions cannot contain duplicate types, found at
+//!   least two Int`, `Enum default "B" is not among allowed symbols ["A"]`, `` No `type` in complex
+//!   type``.
+//! - **Compatibility.** `SchemaCompatibility` reports every incompatibility, each with its
+//!   `SchemaIncompatibilityType`, a location and a message (`TYPE_MISMATCH` at `/fields/0/type`,
+//!   `reader type: INT not compatible with writer type: LONG`; `READER_FIELD_MISSING_DEFAULT_VALUE`
+//!   at `/fields/1`; `FIXED_SIZE_MISMATCH` at `/fields/2/type/size`, `expected: 8, found: 4`), which
+//!   Confluent prints as `{errorType:'…', description:'…', additionalInfo:'…'}` in its 409
+//!   responses and `verbose=true` checks ([`Incompatibility`]). apache-avro's
+//!   `SchemaCompatibility::can_read` stops at the first problem, with its own wording and no
+//!   location, and answers `Ok(Partial)` for a writer enum symbol the reader lacks (no reader
+//!   default), where Java reports `MISSING_ENUM_SYMBOLS` (`[B]`) and Confluent refuses the schema.
+//!
+//! These are what a registry client sees, so this module reproduces Java's behaviour, and its tests
+//! pin it. Reading Avro *data* is another matter: decoding records with schema resolution
+//! (writer schema → reader schema), which the query tasks need, is to come from apache-avro, which
+//! `sluice-capture` already uses as the test oracle of its encoder (`capture/tests/avro_oracle.rs`).
 
 mod canonical;
 mod compatibility;
