@@ -28,13 +28,13 @@ use apache_avro::Schema;
 use apache_avro::types::Value;
 use apache_avro::writer::datum::GenericDatumWriter;
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
-use sluice_capture::avro::encode::write_confluent_header;
 use sluice_capture::avro::{
     ChangeEvent, MappingOptions, Op, SchemaOptions, SnapshotMarker, SourceInfo, TableAvro,
     TransactionInfo,
 };
 use sluice_capture::schema::{Column, DataType, Table, TableId};
 use sluice_capture::value::{ColumnValue, OwnedColumnValue};
+use sluice_proto::framing::write_header;
 
 const EVENTS: usize = 1_000;
 
@@ -177,11 +177,11 @@ impl Fixture {
 
     fn sluice(&self, i: usize, out: &mut Vec<u8>) {
         self.with_event(i, |e| {
-            write_confluent_header(out, 1);
+            write_header(1, out);
             self.avro
                 .encode_key(e.after.unwrap_or_default(), out)
                 .expect("the key encodes");
-            write_confluent_header(out, 2);
+            write_header(2, out);
             self.avro
                 .encode_envelope(e, out)
                 .expect("the event encodes");
@@ -204,9 +204,9 @@ impl Fixture {
 #[allow(deprecated)] // `to_avro_datum` is what the crate's documentation shows.
 fn to_avro_datum(f: &Fixture, i: usize, out: &mut Vec<u8>) {
     let (key, envelope) = f.values(i);
-    write_confluent_header(out, 1);
+    write_header(1, out);
     out.extend(apache_avro::to_avro_datum(&f.key_schema, key).expect("the key encodes"));
-    write_confluent_header(out, 2);
+    write_header(2, out);
     out.extend(
         apache_avro::to_avro_datum(&f.envelope_schema, envelope).expect("the event encodes"),
     );
@@ -219,12 +219,12 @@ fn reused_writer(
     out: &mut Vec<u8>,
 ) {
     let (key, envelope) = f.values(i);
-    write_confluent_header(out, 1);
+    write_header(1, out);
     writers
         .0
         .write_value_ref(out, &key)
         .expect("the key encodes");
-    write_confluent_header(out, 2);
+    write_header(2, out);
     writers
         .1
         .write_value_ref(out, &envelope)

@@ -15,13 +15,13 @@ use apache_avro::Schema;
 use apache_avro::reader::datum::GenericDatumReader;
 use apache_avro::types::Value;
 use proptest::prelude::*;
-use sluice_capture::avro::encode::write_confluent_header;
 use sluice_capture::avro::*;
 use sluice_capture::config::*;
 use sluice_capture::schema::{
     Column, ColumnDefault, DataType, GeometryKind, LobSize, Table, TableId,
 };
 use sluice_capture::value::{ColumnValue, OwnedColumnValue};
+use sluice_proto::framing::write_header;
 
 // ---- apache-avro's side ----
 
@@ -690,7 +690,7 @@ fn check(case: &Case) {
     if let (Some(key), Some(row)) = (&t.key, key_row) {
         let key_schema = parse(key);
         let mut out = Vec::new();
-        write_confluent_header(&mut out, 7);
+        write_header(7, &mut out);
         assert!(t.encode_key(row, &mut out).expect("the key encodes"));
         let order = case.table.primary_key.iter().map(|k| {
             columns
@@ -703,7 +703,7 @@ fn check(case: &Case) {
     }
     if let Some(row) = key_row {
         let mut out = Vec::new();
-        write_confluent_header(&mut out, 8);
+        write_header(8, &mut out);
         t.encode_row(row, &mut out).expect("the row encodes");
         let expected = debezium_values::record(columns, 0..columns.len(), o, row);
         assert_eq!(decode(&value_schema, &out, 8), expected, "row");
@@ -728,7 +728,7 @@ fn check(case: &Case) {
         ts_ns: case.ts.2,
     };
     let mut out = Vec::new();
-    write_confluent_header(&mut out, u32::MAX);
+    write_header(u32::MAX, &mut out);
     t.encode_envelope(&event, &mut out)
         .expect("the event encodes");
     let expected = debezium_values::envelope(columns, o, &event, connector);
@@ -760,7 +760,7 @@ fn check_schema_change(case: &Case) {
     let db = &case.table.id.database;
 
     let mut out = Vec::new();
-    write_confluent_header(&mut out, 3);
+    write_header(3, &mut out);
     schemas.encode_key(db, &mut out);
     let key = Value::Record(vec![("databaseName".into(), Value::String(db.clone()))]);
     assert_eq!(decode(&key_schema, &out, 3), key, "schema change key");
@@ -774,7 +774,7 @@ fn check_schema_change(case: &Case) {
         table: Some(&case.table),
     };
     out.clear();
-    write_confluent_header(&mut out, 4);
+    write_header(4, &mut out);
     schemas.encode_value(
         &source,
         case.ts.0,
