@@ -150,7 +150,7 @@ PROPS
     read -r -a jvm_opts <<<"${SLUICE_KAFKA_JVM_OPTS:--Xms128m -Xmx512m -XX:+UseSerialGC}"
     local java_opts=("${jvm_opts[@]}" -Dlog4j2.configurationFile="$SLUICE_KAFKA_LOG4J" -Dkafka.logs.dir="$dir")
     java "${java_opts[@]}" -cp "$SLUICE_KAFKA_LIBS/*" kafka.tools.StorageTool format \
-        --cluster-id "$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
+        --cluster-id="$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
         --config "$dir/server.properties" --ignore-formatted >"$dir/format.log" 2>&1 || {
         cat "$dir/format.log" >&2
         return 1

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// The `mariadbd` option that makes MariaDB 10.11 look like MySQL 8.0 to Debezium's MySQL
@@ -165,19 +165,7 @@ impl ConnectWorker {
         std::fs::write(&connector_file, connector_text).expect("connector.properties");
         let log_path = dir.path().join("connect.log");
         let log = std::fs::File::create(&log_path).expect("Connect log file");
-        let child = Command::new("java")
-            .args([
-                "-Xms64m",
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-            ])
-            .arg(format!(
-                "-Dlog4j2.configurationFile={}",
-                crate::kafka::log4j_config().display()
-            ))
-            .arg("-cp")
-            .arg(format!("{}/*", libs.display()))
+        let child = crate::kafka::java(&libs)
             .arg("org.apache.kafka.connect.cli.ConnectStandalone")
             .arg(&worker_file)
             .arg(&connector_file)

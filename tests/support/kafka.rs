@@ -97,10 +97,15 @@ fn cluster_id() -> String {
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     bytes.copy_from_slice(&(nanos ^ (u128::from(std::process::id()) << 64)).to_le_bytes());
+    // The first character must not be `-`: the formatter's argument parser would take it for an
+    // option. A clear top bit keeps it in `A`–`f`.
+    bytes[0] &= 0x7f;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn java(libs: &Path) -> Command {
+/// `java` with the heap, collector and logging every test JVM (broker, Connect worker) gets, and
+/// `libs/*` as its classpath.
+pub fn java(libs: &Path) -> Command {
     let mut cmd = Command::new("java");
     cmd.args([
         "-Xms64m",
@@ -187,7 +192,8 @@ impl Kafka {
             let config = node_dir.join("server.properties");
             std::fs::write(&config, props).expect("server.properties");
             let format = java(&libs)
-                .args(["kafka.tools.StorageTool", "format", "--cluster-id", &id])
+                .args(["kafka.tools.StorageTool", "format"])
+                .arg(format!("--cluster-id={id}"))
                 .arg("--config")
                 .arg(&config)
                 .stdout(Stdio::piped())
@@ -405,5 +411,23 @@ fn tail(text: &str, lines: usize) -> String {
 impl Drop for Kafka {
     fn drop(&mut self) {
         self.kill_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    #[test]
+    fn cluster_ids_are_sixteen_bytes_and_never_look_like_an_option() {
+        for _ in 0..200 {
+            let id = cluster_id();
+            assert!(!id.starts_with('-'), "{id}");
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(&id)
+                .expect("URL-safe base64");
+            assert_eq!(bytes.len(), 16, "{id}");
+        }
     }
 }

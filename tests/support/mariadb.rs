@@ -220,3 +220,26 @@ impl Drop for MariaDb {
         let _ = self.child.wait();
     }
 }
+
+/// A root `mariadb` client session on 127.0.0.1:`port` that reads statements from its piped stdin
+/// (stdout discarded, stderr piped): for writer threads that stream many statements into one
+/// connection. Takes a port rather than a [`MariaDb`] so the thread needs nothing else.
+///
+/// # Panics
+/// If the client cannot be started.
+pub fn root_session(port: u16) -> Child {
+    Command::new("mariadb")
+        .args([
+            "--no-defaults",
+            "-h127.0.0.1",
+            "--batch",
+            "--skip-column-names",
+            "-uroot",
+        ])
+        .arg(format!("-P{port}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the mariadb client starts")
+}

@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
@@ -157,20 +156,7 @@ fn event(record: &Value) -> Event {
 /// Returns the last id it inserted; the client has exited successfully, so all of it is
 /// committed.
 fn write_rows(port: u16, first_id: u64, seed: u64, stop: &AtomicBool, written: &AtomicU64) -> u64 {
-    let mut client = Command::new("mariadb")
-        .args([
-            "--no-defaults",
-            "-h127.0.0.1",
-            "--batch",
-            "--skip-column-names",
-            "-uroot",
-        ])
-        .arg(format!("-P{port}"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the mariadb client starts");
+    let mut client = sluice_e2e::mariadb::root_session(port);
     let mut stdin = client.stdin.take().expect("stdin is piped");
     let mut rng = Rng(seed);
     let mut next = first_id;

@@ -34,7 +34,6 @@ use sluice_e2e::Kafka;
 use sluice_e2e::capture::CaptureStack;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
@@ -139,20 +138,7 @@ impl Writer {
 }
 
 fn write(port: u16, shape: Shape, seed: u64, stop: &AtomicBool, written: &Written) {
-    let mut client = Command::new("mariadb")
-        .args([
-            "--no-defaults",
-            "-h127.0.0.1",
-            "--batch",
-            "--skip-column-names",
-            "-uroot",
-        ])
-        .arg(format!("-P{port}"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the mariadb client starts");
+    let mut client = sluice_e2e::mariadb::root_session(port);
     let mut stdin = client.stdin.take().expect("stdin is piped");
     let mut rng = Rng(seed);
     // Keys 1..next exist.
