@@ -11,7 +11,7 @@ use super::connect::{ConnectSchema, ConnectType};
 use super::encode::{opt_long, opt_str, write_bytes, write_long, write_source};
 use super::schemas::{GeneratedSchema, MappingError, generate};
 use super::source::{SourceInfo, source_schema};
-use crate::schema::{Column, ColumnDefault, DataType, GeometryKind, LobSize, Table};
+use crate::schema::{Column, ColumnDefault, DataType, LobSize, Table};
 
 fn s() -> ConnectSchema {
     ConnectSchema::new(ConnectType::String)
@@ -342,27 +342,15 @@ fn describe(t: &DataType, written: Option<u32>) -> (i64, String, Option<i64>, Op
         DataType::Time(_) => (92, "TIME".into(), written, None),
         DataType::DateTime(_) => (93, "DATETIME".into(), written, None),
         DataType::Timestamp(_) => (2014, "TIMESTAMP".into(), written, None),
-        DataType::Geometry(kind) => (1111, geometry_name(*kind).into(), None, None),
+        DataType::Geometry(kind) => (1111, kind.sql_name().into(), None, None),
         DataType::Vector(n) => (1111, "VECTOR".into(), Some(i64::from(*n)), None),
-    }
-}
-
-fn geometry_name(kind: GeometryKind) -> &'static str {
-    match kind {
-        GeometryKind::Geometry => "GEOMETRY",
-        GeometryKind::Point => "POINT",
-        GeometryKind::LineString => "LINESTRING",
-        GeometryKind::Polygon => "POLYGON",
-        GeometryKind::MultiPoint => "MULTIPOINT",
-        GeometryKind::MultiLineString => "MULTILINESTRING",
-        GeometryKind::MultiPolygon => "MULTIPOLYGON",
-        GeometryKind::GeometryCollection => "GEOMETRYCOLLECTION",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::GeometryKind;
     use crate::schema::TableId;
 
     #[test]

@@ -57,6 +57,22 @@ pub enum GeometryKind {
     GeometryCollection,
 }
 
+impl GeometryKind {
+    /// The type's name as MySQL writes it in DDL (`POINT`, `MULTIPOLYGON`, …).
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            Self::Geometry => "GEOMETRY",
+            Self::Point => "POINT",
+            Self::LineString => "LINESTRING",
+            Self::Polygon => "POLYGON",
+            Self::MultiPoint => "MULTIPOINT",
+            Self::MultiLineString => "MULTILINESTRING",
+            Self::MultiPolygon => "MULTIPOLYGON",
+            Self::GeometryCollection => "GEOMETRYCOLLECTION",
+        }
+    }
+}
+
 /// A column's data type with every parameter the mapping to Avro depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DataType {
@@ -191,16 +207,7 @@ impl fmt::Display for DataType {
             Self::DateTime(p) => write!(f, "DATETIME({p})"),
             Self::Timestamp(0) => f.write_str("TIMESTAMP"),
             Self::Timestamp(p) => write!(f, "TIMESTAMP({p})"),
-            Self::Geometry(kind) => f.write_str(match kind {
-                GeometryKind::Geometry => "GEOMETRY",
-                GeometryKind::Point => "POINT",
-                GeometryKind::LineString => "LINESTRING",
-                GeometryKind::Polygon => "POLYGON",
-                GeometryKind::MultiPoint => "MULTIPOINT",
-                GeometryKind::MultiLineString => "MULTILINESTRING",
-                GeometryKind::MultiPolygon => "MULTIPOLYGON",
-                GeometryKind::GeometryCollection => "GEOMETRYCOLLECTION",
-            }),
+            Self::Geometry(kind) => f.write_str(kind.sql_name()),
             Self::Vector(n) => write!(f, "VECTOR({n})"),
         }
     }
