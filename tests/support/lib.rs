@@ -31,6 +31,7 @@ pub mod kafka;
 pub mod mariadb;
 pub mod paths;
 pub mod postgres;
+pub mod rng;
 pub mod server;
 
 pub use http::request;

@@ -17,6 +17,7 @@
 //! Every committed row is there, nothing else is, and the snapshot ran once.
 
 use serde_json::{Value, json};
+use sluice_e2e::rng::Rng;
 use sluice_e2e::{Kafka, MariaDb, SluiceServer, request};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -40,24 +41,6 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port")
-}
-
-/// A small xorshift generator: timings and transaction shapes vary from run to run, and the
-/// seed is printed so a failing run can be reasoned about.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A number in `lo..=hi`.
-    fn between(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
 }
 
 fn payload(id: u64) -> String {
@@ -290,7 +273,7 @@ fn kill_9_while_writing_loses_nothing_and_duplicates_only_around_crashes() {
     let written = Arc::new(AtomicU64::new(SEED_ROWS));
     let writer = {
         let (stop, written) = (Arc::clone(&stop), Arc::clone(&written));
-        let (port, seed) = (db.port(), rng.next() | 1);
+        let (port, seed) = (db.port(), rng.next_u64() | 1);
         thread::spawn(move || write_rows(port, SEED_ROWS + 1, seed, &stop, &written))
     };
     let mut kills: Vec<(u64, Value)> = Vec::new();

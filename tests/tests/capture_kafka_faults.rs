@@ -32,6 +32,7 @@
 use serde_json::Value;
 use sluice_e2e::Kafka;
 use sluice_e2e::capture::CaptureStack;
+use sluice_e2e::rng::Rng;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
@@ -47,23 +48,6 @@ const SETUP: &str = "CREATE DATABASE f; \
 const NEW_TOPIC: &str = "faultsrv.f.u";
 /// What supervise logs when a task run fails and restarts from its committed offset.
 const TASK_RESTART: &str = "transient failure";
-
-/// A small xorshift generator: the writer's shapes vary from run to run; the seed is printed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A number in `lo..=hi`.
-    fn between(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-}
 
 fn seed() -> u64 {
     SystemTime::now()
